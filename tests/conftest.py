@@ -1,3 +1,7 @@
+# Imported first: dify_plugin applies gevent's monkey patching on import, which works best
+# before requests, urllib3 and ssl are imported, as in the plugin process itself.
+import dify_plugin  # noqa: F401
+
 import sys
 from pathlib import Path
 

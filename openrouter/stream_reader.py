@@ -1,0 +1,91 @@
+"""Read an SSE response body in the background and hand over everything that has arrived.
+
+The Dify SDK spends far more time serializing and writing one chunk than it takes to parse an
+SSE event, so a fast stream would queue up behind it. A pump thread (a greenlet under the
+plugin's gevent patching) reads and decodes events as they arrive; the consumer takes all the
+payloads queued since its last turn as one batch. A payload that arrived alone is handed over
+at once, never held back to wait for company.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator
+
+import requests
+
+from openrouter.sse import SseDecoder
+
+READ_SIZE = 64 * 1024
+
+
+class _EndOfStream:
+    pass
+
+
+_END = _EndOfStream()
+
+
+def _read_some(response: requests.Response) -> bytes:
+    """Return the bytes available now (at least one), or b"" at the end of the body."""
+    raw = response.raw
+    read1 = getattr(raw, "read1", None)
+    if read1 is not None:
+        return read1(READ_SIZE)
+    return raw.read(READ_SIZE)
+
+
+def _pump(response: requests.Response, batches: queue.SimpleQueue, stopped: threading.Event) -> None:
+    decoder = SseDecoder()
+    try:
+        while not stopped.is_set():
+            data = _read_some(response)
+            if not data:
+                break
+            payloads = decoder.feed(data)
+            if payloads:
+                batches.put(payloads)
+        if not stopped.is_set():
+            tail = decoder.close()
+            if tail:
+                batches.put(tail)
+        batches.put(_END)
+    except BaseException as error:  # handed to the consumer, which raises or ignores it
+        batches.put(error)
+
+
+def payload_batches(response: requests.Response) -> Iterator[list[str]]:
+    """Yield lists of SSE `data` payloads, each list holding all that arrived since the last.
+
+    Raises the transport exception the reader met (for example a read timeout or a reset
+    connection). Closing the generator closes the response, which ends the reader.
+    """
+    batches: queue.SimpleQueue = queue.SimpleQueue()
+    stopped = threading.Event()
+    reader = threading.Thread(target=_pump, args=(response, batches, stopped), daemon=True, name="openrouter-sse")
+    reader.start()
+    try:
+        while True:
+            item = batches.get()
+            batch: list[str] = []
+            ending: object = None
+            while True:
+                if isinstance(item, list):
+                    batch.extend(item)
+                else:
+                    ending = item
+                    break
+                try:
+                    item = batches.get_nowait()
+                except queue.Empty:
+                    break
+            if batch:
+                yield batch
+            if ending is _END:
+                return
+            if isinstance(ending, BaseException):
+                raise ending
+    finally:
+        stopped.set()
+        response.close()
