@@ -112,6 +112,8 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # Room for bursts of concurrent connections (the stdlib default is 5).
+    request_queue_size = 256
     fake: FakeOpenRouter
 
 
