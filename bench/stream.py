@@ -158,7 +158,7 @@ def plugin_first_chunk_delay(plugin: PluginProcess, server: LoopbackServer) -> f
     first_at = None
     for message in plugin.iter_messages(session_id, timeout=30):
         if first_at is None and message["type"] == "stream" and message["data"]["delta"]["message"].get("content"):
-            first_at = message["data"]["received_at"]
+            first_at = message["received_at"]
     return first_at - server.first_sent_at[-1]
 
 

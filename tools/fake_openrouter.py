@@ -51,7 +51,8 @@ class Reply:
     def replay(cls, recording: Recording, **options: object) -> Reply:
         headers = {name: value for name, value in recording.headers.items() if name in ("content-type", "retry-after") or name.startswith("x-ratelimit")}
         if recording.is_stream:
-            parts = recording.parts or [recording.body]
+            # Recordings that kept only the whole body are sent one SSE event per chunk.
+            parts = recording.parts or [block + b"\n\n" for block in recording.body.split(b"\n\n") if block]
             return cls(status=recording.status, headers=headers, parts=list(parts), **options)
         return cls(status=recording.status, headers=headers, body=recording.body, **options)
 

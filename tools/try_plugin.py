@@ -18,7 +18,8 @@ from tools.fake_openrouter import FakeOpenRouter, Reply
 from tools.recordings import real
 
 DEFAULT_MODEL = "openai/gpt-oss-20b:free"
-RECORDED_STREAM = "recordings/openrouter-ai-sdk-provider-e2e/fgD8XiscqNS"
+# A real streamed reply with reasoning, recorded from OpenRouter in 2025-12.
+RECORDED_STREAM = "cassettes/pydantic-ai/test_openrouter_streaming_reasoning.yaml"
 
 
 def main() -> int:
@@ -35,6 +36,7 @@ def main() -> int:
         print(f"Sending to {endpoint_url} as model {arguments.model}.", file=sys.stderr)
     else:
         recording = real(RECORDED_STREAM)[0]
+        recorded_prompt = recording.request["messages"][-1]["content"]
         fake = FakeOpenRouter().start()
         # Replay the recorded reply in its recorded pieces, a little apart, so it visibly streams.
         fake.add("/chat/completions", Reply.replay(recording, part_delay_s=0.03), always=True)
@@ -42,7 +44,7 @@ def main() -> int:
         api_key = "sk-or-offline-replay"
         print(
             "OPENROUTER_API_KEY is not set: replaying a recorded OpenRouter reply from "
-            f"{endpoint_url} (the reply does not depend on your prompt).",
+            f"{endpoint_url}. It answers the recorded prompt \"{recorded_prompt}\", whatever you ask.",
             file=sys.stderr,
         )
 
