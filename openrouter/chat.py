@@ -19,6 +19,7 @@ from openrouter.failures import (
     to_dify_error,
 )
 from openrouter.log import get_logger
+from openrouter.pacing import send_paced
 from openrouter.settings import Settings
 from openrouter.stream_reader import payload_batches
 
@@ -103,9 +104,31 @@ def complete(
     usage_factory: UsageFactory,
     fallback_models: Sequence[str] = (),
 ) -> LLMResult | Generator[LLMResultChunk, None, None]:
-    """Send one chat completion; return the result, or a generator of chunks when streaming."""
+    """Send one chat completion within the free-tier limits.
+
+    Returns the result, or, when streaming, a generator of chunks. A stream is read up to its
+    first chunk before this returns, so a limit reported inside the stream before any text
+    is retried like one reported by the HTTP status.
+    """
     payload = build_chat_payload(model, prompt_messages, parameters, tools, stop, stream, user, fallback_models)
-    response = http.post_json(settings, "/chat/completions", payload, model=model, stream=stream)
-    if stream:
-        return stream_completion(response, settings, model, usage_factory)
-    return blocking_completion(response, settings, model, usage_factory)
+    if fallback_models:
+        logger.info("Sending %s with fallback models %s", model, ", ".join(fallback_models))
+
+    def send_blocking() -> LLMResult:
+        response = http.post_json(settings, "/chat/completions", payload, model=model, stream=False)
+        return blocking_completion(response, settings, model, usage_factory)
+
+    def open_stream() -> tuple[LLMResultChunk, Generator[LLMResultChunk, None, None]]:
+        response = http.post_json(settings, "/chat/completions", payload, model=model, stream=True)
+        chunks = stream_completion(response, settings, model, usage_factory)
+        return next(chunks), chunks
+
+    if not stream:
+        return send_paced(model, settings, send_blocking)
+    first, rest = send_paced(model, settings, open_stream)
+    return _chain(first, rest)
+
+
+def _chain(first: LLMResultChunk, rest: Generator[LLMResultChunk, None, None]) -> Generator[LLMResultChunk, None, None]:
+    yield first
+    yield from rest

@@ -17,6 +17,8 @@ from dify_plugin.entities.model.message import (
     VideoPromptMessageContent,
 )
 
+from openrouter.budget import is_free_model
+
 # Model parameters sent to OpenRouter under the same name. Others need translating (below) or
 # belong to the plugin itself.
 PASS_THROUGH_PARAMETERS = (
@@ -139,13 +141,23 @@ def _reasoning(parameters: dict) -> dict | None:
 
 
 def parse_fallback_models(raw: object) -> list[str]:
-    """Split the fallback-models parameter into ids; any separator of commas, spaces or newlines."""
+    """Split the fallback-models parameter into ids (commas, spaces or newlines between them).
+
+    Only free ids (ending in `:free`, or `openrouter/free`) are accepted, so a fallback never
+    bills the account, and at most two, since OpenRouter takes three models per request.
+    """
     if not raw:
         return []
     if not isinstance(raw, str):
         raise ParameterError("fallback_invalid", str(raw))
     ids = [part.strip() for part in raw.replace("\n", ",").replace(" ", ",").split(",")]
-    return [model_id for model_id in ids if model_id]
+    ids = list(dict.fromkeys(model_id for model_id in ids if model_id))
+    for model_id in ids:
+        if not is_free_model(model_id):
+            raise ParameterError("fallback_paid", model_id)
+    if len(ids) > MAX_MODELS_PER_REQUEST - 1:
+        raise ParameterError("fallback_too_many", ", ".join(ids))
+    return ids
 
 
 def build_chat_payload(

@@ -1,0 +1,144 @@
+"""Send a request within the free-tier limits: wait for a slot, wait out short limits, retry.
+
+`send_paced` wraps one call to OpenRouter (`send`). For free models it asks the account's
+budget for a slot first. A per-minute, per-model, upstream-busy or capacity 429 that arrives
+before any text reached Dify is waited out and retried; every other failure, a spent day and
+anything after streamed text is raised at once. The whole wait of one request (slots and
+retries together) stays within the `max_wait_seconds` credential.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from openrouter.budget import PROCESS_BUDGETS, AccountBudget, Budgets, Ticket, is_free_model
+from openrouter.failures import Failure, FailureKind, to_dify_error
+from openrouter.log import get_logger
+from openrouter.settings import Settings
+
+logger = get_logger(__name__)
+
+Result = TypeVar("Result")
+
+# Kinds worth waiting for: short, per-minute or shared-capacity limits.
+RETRIED_KINDS = frozenset(
+    {
+        FailureKind.MINUTE_LIMIT,
+        FailureKind.MODEL_DEMAND_LIMIT,
+        FailureKind.UPSTREAM_BUSY,
+        FailureKind.CAPACITY,
+        FailureKind.RATE_LIMITED,
+    }
+)
+# Growing waits for an upstream-busy 429 that names no reset time.
+BACKOFF_START_S = 2.0
+BACKOFF_FACTOR = 2.0
+# A per-model limit with no reset time is a per-minute limit.
+PER_MINUTE_FALLBACK_S = 60.0
+# Waits shorter than this are not logged (a request waiting for another's HTTP status).
+LOGGED_WAIT_S = 0.5
+
+
+class Clock:
+    """Wall-clock time and sleeping; tests pass a fake one."""
+
+    def time(self) -> float:
+        return time.time()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+SYSTEM_CLOCK = Clock()
+
+
+def retry_wait_s(failure: Failure, attempt: int, now_s: float) -> float | None:
+    """Return how long to wait before retrying after `failure`, or None if it is not retried."""
+    if failure.kind not in RETRIED_KINDS:
+        return None
+    if failure.retry_after_s is not None:
+        return max(0.0, failure.retry_after_s)
+    if failure.reset_at_ms is not None:
+        return max(0.0, failure.reset_at_ms / 1000 - now_s)
+    if failure.kind is FailureKind.MODEL_DEMAND_LIMIT:
+        return PER_MINUTE_FALLBACK_S
+    return BACKOFF_START_S * BACKOFF_FACTOR**attempt
+
+
+def _too_long(failure: Failure, wait_s: float, settings: Settings, now_s: float) -> Exception:
+    """The error for a wait past `max_wait_seconds`: the limit's own message, plus the wait."""
+    facts = {**failure.facts, "would_wait_s": round(wait_s, 1), "max_wait_s": settings.max_wait_s}
+    reset_at_ms = failure.reset_at_ms or int((now_s + wait_s) * 1000)
+    return to_dify_error(dataclasses.replace(failure, facts=facts, reset_at_ms=reset_at_ms), settings.language)
+
+
+def _admit(budget: AccountBudget, model: str, settings: Settings, clock: Clock, deadline_s: float) -> Ticket:
+    """Wait for a slot in the account's budget, or raise when none comes in time."""
+    while True:
+        now_s = clock.time()
+        decision = budget.decide(now_s, may_wait=settings.max_wait_s > 0)
+        if decision.ticket is not None:
+            return decision.ticket
+        if decision.day_spent is not None:
+            logger.info("Refused %s without sending: the daily free quota is spent", model)
+            raise to_dify_error(decision.day_spent, settings.language)
+        wait_s = decision.wait_s
+        if now_s + wait_s > deadline_s:
+            failure = decision.limit_failure or Failure(kind=FailureKind.MINUTE_LIMIT, model=model)
+            logger.info("Refused %s without sending: the next free slot is %.1f s away, over the %.0f s maximum wait", model, wait_s, settings.max_wait_s)
+            raise _too_long(failure, wait_s, settings, now_s)
+        if wait_s >= LOGGED_WAIT_S:
+            logger.info("Waiting %.1f s for a free-model slot before sending %s", wait_s, model)
+        clock.sleep(wait_s)
+
+
+def send_paced(
+    model: str,
+    settings: Settings,
+    send: Callable[[], Result],
+    *,
+    clock: Clock = SYSTEM_CLOCK,
+    budgets: Budgets = PROCESS_BUDGETS,
+) -> Result:
+    """Call `send` within the free-tier limits and return its result.
+
+    `send` raises the plugin's Dify errors; one whose `.failure` is a short limit and whose
+    `text_sent` is not true is retried after the wait the failure calls for.
+    """
+    budget = budgets.for_account(settings.account_id) if is_free_model(model) else None
+    deadline_s = clock.time() + settings.max_wait_s
+    attempt = 0
+    while True:
+        ticket = _admit(budget, model, settings, clock, deadline_s) if budget else None
+        try:
+            result = send()
+        except Exception as error:
+            failure: Failure | None = getattr(error, "failure", None)
+            if ticket is not None:
+                budget.release(ticket)
+            if failure is None or getattr(error, "text_sent", False):
+                raise
+            now_s = clock.time()
+            if budget is not None:
+                budget.record_failure(failure, now_s)
+            wait_s = retry_wait_s(failure, attempt, now_s)
+            if wait_s is None:
+                raise
+            if budget is not None and failure.kind is FailureKind.MINUTE_LIMIT:
+                # The budget now holds this account's free requests until the reset.
+                wait_s = 0.0
+            if now_s + wait_s > deadline_s:
+                logger.info("Not retrying %s after %s: the wait of %.1f s is over the %.0f s maximum", model, failure.kind.value, wait_s, settings.max_wait_s)
+                raise _too_long(failure, wait_s, settings, now_s) from None
+            attempt += 1
+            logger.info("Retrying %s after %s (attempt %d), waiting %.1f s", model, failure.kind.value, attempt, wait_s)
+            if wait_s > 0:
+                clock.sleep(wait_s)
+            continue
+        if ticket is not None:
+            budget.release(ticket)
+            budget.record_success()
+        return result
