@@ -10,6 +10,7 @@ retries together) stays within the `max_wait_seconds` credential.
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -38,6 +39,9 @@ BACKOFF_START_S = 2.0
 BACKOFF_FACTOR = 2.0
 # A per-model limit with no reset time is a per-minute limit.
 PER_MINUTE_FALLBACK_S = 60.0
+# OPENROUTER_FREE_PACING=off sends every request straight through, with no budget, waits or
+# retries: the baseline of the limits benchmark.
+PACING_ENABLED = os.environ.get("OPENROUTER_FREE_PACING", "on").strip().lower() != "off"
 # Waits shorter than this are not logged (a request waiting for another's HTTP status).
 LOGGED_WAIT_S = 0.5
 
@@ -108,6 +112,8 @@ def send_paced(
     `send` raises the plugin's Dify errors; one whose `.failure` is a short limit and whose
     `text_sent` is not true is retried after the wait the failure calls for.
     """
+    if not PACING_ENABLED:
+        return send()
     budget = budgets.for_account(settings.account_id) if is_free_model(model) else None
     deadline_s = clock.time() + settings.max_wait_s
     attempt = 0

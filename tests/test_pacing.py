@@ -371,3 +371,25 @@ def test_fallback_paid_message_readable():
     assert isinstance(error, InvokeBadRequestError)
     assert "openai/gpt-4o" in error.description
     assert "免费" in error.description
+
+
+def test_process_burst_paced():
+    from tools.daemon import PluginProcess, invoke_llm_request
+    from tools.fake_openrouter import FakeOpenRouter
+    from tools.limited_openrouter import LimitedOpenRouter
+
+    limited = LimitedOpenRouter(limit=3, window_s=1.0)
+    credentials = {"api_key": "sk-or-v1-burst", "max_wait_seconds": "10"}
+    with FakeOpenRouter() as fake, PluginProcess() as plugin:
+        fake.add("/chat/completions", limited, always=True)
+        credentials["endpoint_url"] = fake.url
+        plugin.wait_declared()
+        request = invoke_llm_request(FREE, credentials, [{"role": "user", "content": "Hi"}])
+        session_ids = [plugin.send(request) for _ in range(9)]
+        results = [plugin.collect(session_id, timeout=30) for session_id in session_ids]
+
+    assert [result.error for result in results] == [None] * 9
+    assert [result.text for result in results] == ["ok"] * 9
+    assert limited.served == 9
+    assert limited.rejected <= 3
+    assert any("Waiting" in log.get("message", "") for log in plugin.logs)
