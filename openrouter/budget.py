@@ -9,8 +9,8 @@ time), so the budget learns it from there:
   status is known: a burst then meets at most one 429 instead of one per request over the limit.
 - Once a 429 reported the limit and the reset time, free requests wait for that reset, then
   the reported number goes out per window. The window length is learned from two successive
-  reset times (60 s is assumed until then); while it is unknown, one probe request per window
-  may go out past the allowance, and its 429 reveals the next reset time.
+  reset times, and 60 s is assumed until then. While it is unknown, one probe request per
+  window may go out past the allowance, so that its 429 reveals the next reset time.
 - A spent day is remembered until its reset: later free requests fail at once, unsent.
 
 All decisions take the current time as an argument, so tests drive them with a fake clock.
@@ -53,7 +53,7 @@ class Ticket:
 
 @dataclass(frozen=True)
 class Decision:
-    """The budget's answer: a ticket to send now, a wait in seconds, or a spent day."""
+    """The budget's decision: a ticket to send now, a wait in seconds, or a spent day."""
 
     ticket: Ticket | None = None
     wait_s: float = 0.0
@@ -93,7 +93,7 @@ class AccountBudget:
             self.probe_in_flight = False
 
     def decide(self, now_s: float, *, may_wait: bool) -> Decision:
-        """Admit a free request now or say how long to wait. `may_wait=False` skips the one-at-a-time rule."""
+        """Admit a free request now or return how long to wait. `may_wait=False` skips the one-at-a-time rule."""
         with self._lock:
             if self.day_spent_until_s is not None:
                 if now_s < self.day_spent_until_s:
@@ -118,12 +118,12 @@ class AccountBudget:
                 return Decision(ticket=Ticket(TicketKind.PROBE, now_s))
             window_end = self.window_start_s + self._window_length()
             if self.window_s is None:
-                # A probe is out; its answer may move the reset, so check again soon.
+                # A probe is in flight and its 429 may move the reset, so check again soon.
                 return Decision(wait_s=min(window_end - now_s, 1.0), limit_failure=self.limit_failure)
             return Decision(wait_s=window_end - now_s, limit_failure=self.limit_failure)
 
     def release(self, ticket: Ticket) -> None:
-        """Mark a ticket's request as answered (any outcome); call exactly once per ticket."""
+        """Mark a ticket's request as finished (any outcome); call exactly once per ticket."""
         with self._lock:
             if ticket.kind is TicketKind.UNKNOWN_LIMIT:
                 self.unknown_in_flight = max(0, self.unknown_in_flight - 1)
@@ -131,7 +131,7 @@ class AccountBudget:
                 self.probe_in_flight = False
 
     def record_success(self) -> None:
-        """A free request succeeded, so the day is not spent (credits may have been bought)."""
+        """Clear a spent day: a free request succeeded, so credits may have been bought."""
         with self._lock:
             self.day_spent_until_s = None
             self.day_failure = None

@@ -40,7 +40,7 @@ def _unreadable_error(event: UnreadableEvent, response: requests.Response, setti
 
 def _log_answered_model(requested: str, answered: str | None) -> None:
     if answered and answered != requested and answered.split(":")[0] != requested.split(":")[0]:
-        logger.info("Model %s was answered by fallback model %s", requested, answered)
+        logger.info("Request for %s was served by fallback model %s", requested, answered)
 
 
 def stream_completion(

@@ -1,7 +1,7 @@
 """Turn OpenRouter chat responses (SSE events or one JSON body) into Dify LLM results.
 
 Reasoning text (`reasoning` in a delta or message) is shown the way Dify renders model
-thoughts: wrapped in `<think>` and `</think>` ahead of the answer. Tool-call fragments are
+thoughts: wrapped in `<think>` and `</think>` ahead of the reply content. Tool-call fragments are
 assembled by their index and handed to Dify complete, in the final chunk.
 """
 
@@ -23,7 +23,7 @@ UsageFactory = Callable[[int, int], LLMUsage]
 
 
 class ErrorEvent(Exception):
-    """An `error` object arrived inside a 200 stream or body; `text_sent` tells if output preceded it."""
+    """An `error` object inside a 200 stream or body; `text_sent` records whether text preceded it."""
 
     def __init__(self, error: dict, text_sent: bool) -> None:
         super().__init__(str(error.get("message", "")))
@@ -169,13 +169,10 @@ class ChatStream:
             self._in_reasoning = False
         return self._make_chunk(text, final=True)
 
-    @property
-    def has_usage(self) -> bool:
-        return self._usage is not None
 
 
 def blocking_result(body: bytes, model: str, usage_factory: UsageFactory) -> tuple[LLMResult, str | None]:
-    """Turn a non-streamed response body into an LLMResult and the id of the model that answered.
+    """Turn a non-streamed response body into an LLMResult and the id of the model that replied.
 
     Raises UnreadableEvent for a body that is not a JSON object and ErrorEvent for a body
     that carries an `error` object. Leading whitespace (keep-alives) is allowed.

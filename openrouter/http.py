@@ -1,7 +1,7 @@
 """HTTP calls to OpenRouter: one pooled session, attribution headers, timeouts, typed failures.
 
 Every call goes to the configured `endpoint_url` and nowhere else. A transport error or a
-non-2xx answer is raised as the Dify error that `openrouter.failures` picks for it.
+non-2xx response is raised as the Dify error that `openrouter.failures` picks for it.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ APP_URL = "https://github.com/freetier/openrouter_free"
 APP_TITLE = "OpenRouter Free for Dify"
 
 CONNECT_TIMEOUT_S = 10.0
-# The longest silence tolerated between bytes. OpenRouter sends keep-alive comments while a
+# The maximum silence between bytes before a read times out. OpenRouter sends keep-alive comments while a
 # provider is still working, so a longer gap means the connection is dead.
 READ_TIMEOUT_S = 120.0
-# GET calls (key status, models list) answer quickly or not at all.
+# GET calls (key status, models list) return quickly or not at all.
 LOOKUP_TIMEOUT_S = (5.0, 20.0)
 # Error bodies are read up to this size; anything longer is cut before translation.
 MAX_ERROR_BODY_BYTES = 64 * 1024

@@ -1,7 +1,7 @@
 """Send a request within the free-tier limits: wait for a slot, wait out short limits, retry.
 
-`send_paced` wraps one call to OpenRouter (`send`). For free models it asks the account's
-budget for a slot first. A per-minute, per-model, upstream-busy or capacity 429 that arrives
+`send_paced` wraps one call to OpenRouter (`send`). For free models it takes a slot from the
+account's budget first. A per-minute, per-model, upstream-busy or capacity 429 that arrives
 before any text reached Dify is waited out and retried; every other failure, a spent day and
 anything after streamed text is raised at once. The whole wait of one request (slots and
 retries together) stays within the `max_wait_seconds` credential.
@@ -73,7 +73,7 @@ def retry_wait_s(failure: Failure, attempt: int, now_s: float) -> float | None:
 
 
 def _too_long(failure: Failure, wait_s: float, settings: Settings, now_s: float) -> Exception:
-    """The error for a wait past `max_wait_seconds`: the limit's own message, plus the wait."""
+    """Build the error for a wait past `max_wait_seconds`: the limit's own message, plus the wait."""
     facts = {**failure.facts, "would_wait_s": round(wait_s, 1), "max_wait_s": settings.max_wait_s}
     reset_at_ms = failure.reset_at_ms or int((now_s + wait_s) * 1000)
     return to_dify_error(dataclasses.replace(failure, facts=facts, reset_at_ms=reset_at_ms), settings.language)
@@ -109,8 +109,8 @@ def send_paced(
 ) -> Result:
     """Call `send` within the free-tier limits and return its result.
 
-    `send` raises the plugin's Dify errors; one whose `.failure` is a short limit and whose
-    `text_sent` is not true is retried after the wait the failure calls for.
+    `send` raises the plugin's Dify errors. An error whose `.failure` is a short limit is
+    retried after the wait the failure calls for, unless its `text_sent` is true.
     """
     if not PACING_ENABLED:
         return send()
@@ -134,7 +134,7 @@ def send_paced(
             if wait_s is None:
                 raise
             if budget is not None and failure.kind is FailureKind.MINUTE_LIMIT:
-                # The budget now holds this account's free requests until the reset.
+                # The budget now keeps this account's free requests waiting until the reset.
                 wait_s = 0.0
             if now_s + wait_s > deadline_s:
                 logger.info("Not retrying %s after %s: the wait of %.1f s is over the %.0f s maximum", model, failure.kind.value, wait_s, settings.max_wait_s)

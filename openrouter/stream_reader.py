@@ -1,10 +1,10 @@
 """Read an SSE response body in the background and hand over everything that has arrived.
 
 The Dify SDK spends far more time serializing and writing one chunk than it takes to parse an
-SSE event, so a fast stream would queue up behind it. A pump thread (a greenlet under the
-plugin's gevent patching) reads and decodes events as they arrive; the consumer takes all the
-payloads queued since its last turn as one batch. A payload that arrived alone is handed over
-at once, never held back to wait for company.
+SSE event, so a fast stream would queue up behind it. A pump thread reads and decodes events as
+they arrive (under the plugin's gevent patching, the thread is a greenlet). The consumer takes
+all the payloads queued since its last turn as one batch. A payload that arrived alone is
+handed over at once, never held back to wait for more.
 """
 
 from __future__ import annotations

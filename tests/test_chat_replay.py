@@ -329,3 +329,23 @@ def test_stream_cut_without_finish():
             chunks.append(chunk)
 
     assert _text(chunks) == "Half an ans"
+
+
+def test_token_count_offline():
+    import subprocess
+    import sys
+
+    from tests.helpers import PROJECT_ROOT
+
+    script = (
+        "import sys\n"
+        "from dify_plugin.entities.model.message import UserPromptMessage\n"
+        "from tests.helpers import credentials, llm_model\n"
+        "count = llm_model().get_num_tokens('qwen/qwen3-coder:free', credentials(), [UserPromptMessage(content='你好, how are you today?')])\n"
+        "assert 'tiktoken' not in sys.modules, 'the GPT-2 tokenizer was loaded'\n"
+        "print(count)\n"
+    )
+    output = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+
+    assert output.returncode == 0, output.stderr
+    assert int(output.stdout.strip()) > 0
