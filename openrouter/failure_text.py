@@ -1,25 +1,16 @@
-"""English and Simplified Chinese messages for OpenRouter failures, and their renderer.
+"""English and Simplified Chinese messages for OpenRouter failures.
 
 Each message is a sequence of sentence slots in reading order: what happened, the limit
 and its reset, what to do. A slot is one template or a tuple of alternatives, and the
 first alternative whose fields are all known is used, so a slot with no usable
 alternative drops out. OpenRouter's own sentence, when there is one, goes last.
 
-Catalogue keys are ``FailureKind`` values. This module does not import ``failures``, so
-that ``failures`` can import the renderer.
+Catalogue keys are ``FailureKind`` values. ``failure_render`` fills in the templates.
 """
 
 from __future__ import annotations
 
-import math
-import string
-import time
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from openrouter.failures import Failure
 
 Slot = str | tuple[str, ...]
 Message = tuple[Slot, ...]
@@ -27,13 +18,9 @@ Message = tuple[Slot, ...]
 LANGUAGES = ("en_US", "zh_Hans")
 DEFAULT_LANGUAGE = "en_US"
 
-_SENTENCE_JOINERS = {"en_US": " ", "zh_Hans": ""}
-_DETAIL_PREFIXES = {"en_US": "OpenRouter said: {detail}", "zh_Hans": "OpenRouter 原文：{detail}"}
-_LIST_SEPARATORS = {"en_US": ", ", "zh_Hans": "、"}
-
 # Slots that follow every kind's own message. The pacing code sets these facts when a
 # limit's reset is further away than it is allowed to wait.
-_SHARED_SLOTS: Mapping[str, Message] = {
+SHARED_SLOTS: Mapping[str, Message] = {
     "en_US": ("The plugin did not retry automatically, because the wait of {would_wait_s} s "
               "is longer than its maximum of {max_wait_s} s.",),
     "zh_Hans": ("需要等待约 {would_wait_s} 秒，超过了插件允许的最长等待时间 {max_wait_s} 秒，"
@@ -173,18 +160,18 @@ CATALOGUE: Mapping[str, Mapping[str, Message]] = {
              "account or key can only pay for {affordable_tokens}.",
              "The OpenRouter account or key cannot pay for as many output tokens as this "
              "request allows."),
-            ("Lower Max Tokens in the model parameters to {affordable_tokens} or less. "
+            ("Lower Max tokens in the model parameters to {affordable_tokens} or less. "
              "Otherwise, add credits or raise the key's limit on OpenRouter.",
-             "Lower Max Tokens in the model parameters. Otherwise, add credits or raise the "
+             "Lower Max tokens in the model parameters. Otherwise, add credits or raise the "
              "key's limit on OpenRouter."),
         ),
         "zh_Hans": (
             ("本次请求最多可生成 {requested_tokens} 个 token，但 OpenRouter 账户或 Key 的余额"
              "只够支付 {affordable_tokens} 个。",
              "OpenRouter 账户或 Key 的余额不足以支付本次请求允许的输出 token 数。"),
-            ("请在模型参数中把「最大标记」（Max Tokens）调低到 {affordable_tokens} 以内，"
+            ("请在模型参数中把「最大 token 数」（Max tokens）调低到 {affordable_tokens} 以内，"
              "或在 OpenRouter 充值、提高 Key 的额度上限。",
-             "请调低模型参数中的「最大标记」（Max Tokens），或在 OpenRouter 充值、"
+             "请调低模型参数中的「最大 token 数」（Max tokens），或在 OpenRouter 充值、"
              "提高 Key 的额度上限。"),
         ),
     },
@@ -425,7 +412,7 @@ CATALOGUE: Mapping[str, Mapping[str, Message]] = {
              "The request is too long: the model's context length is {context_limit} tokens, "
              "and this request needs about {requested_tokens}.",
              "The request is longer than the model's context length."),
-            "Shorten the prompt or the conversation history, or lower Max Tokens.",
+            "Shorten the prompt or the conversation history, or lower Max tokens.",
         ),
         "zh_Hans": (
             ("请求超出了 {model} 的上下文长度：上限为 {context_limit} 个 token，本次请求约需 "
@@ -433,7 +420,7 @@ CATALOGUE: Mapping[str, Mapping[str, Message]] = {
              "请求超出了模型的上下文长度：上限为 {context_limit} 个 token，本次请求约需 "
              "{requested_tokens} 个。",
              "请求超出了模型的上下文长度。"),
-            "请缩短提示词或对话历史，或调低「最大标记」（Max Tokens）。",
+            "请缩短提示词或对话历史，或调低「最大 token 数」（Max tokens）。",
         ),
     },
     "too_many_fallbacks": {
@@ -451,14 +438,14 @@ CATALOGUE: Mapping[str, Mapping[str, Message]] = {
     },
     "token_limit_reached": {
         "en_US": (
-            ("{model} stopped because the reply reached the token limit of this request.",
-             "The model stopped because the reply reached the token limit of this request."),
-            "Raise Max Tokens in the model parameters, or ask for a shorter reply.",
+            ("OpenRouter stopped {model} because the reply reached the token limit of this request.",
+             "OpenRouter stopped the model because the reply reached the token limit of this request."),
+            "Raise Max tokens in the model parameters, or ask for a shorter reply.",
         ),
         "zh_Hans": (
-            ("回复达到了本次请求的 token 上限，{model} 已停止生成。",
-             "回复达到了本次请求的 token 上限，模型已停止生成。"),
-            "请调高模型参数中的「最大标记」（Max Tokens），或要求更简短的回答。",
+            ("回复达到了本次请求的 token 上限，OpenRouter 已让 {model} 停止生成。",
+             "回复达到了本次请求的 token 上限，OpenRouter 已让模型停止生成。"),
+            "请调高模型参数中的「最大 token 数」（Max tokens），或要求更简短的回答。",
         ),
     },
     "invalid_request": {
@@ -707,89 +694,3 @@ CATALOGUE: Mapping[str, Mapping[str, Message]] = {
         ),
     },
 }
-
-
-def render_failure(failure: Failure, language: str, *, now_ms: int | None = None) -> str:
-    """Render failure as one paragraph in language ("en_US" or "zh_Hans", else English)."""
-    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
-    now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-    fields = _template_fields(failure, language, now_ms)
-
-    slots = CATALOGUE[failure.kind][language] + _SHARED_SLOTS[language]
-    sentences = [_fill_slot(slot, fields) for slot in slots]
-    if failure.detail:
-        sentences.append(_DETAIL_PREFIXES[language].format(detail=failure.detail))
-    return _SENTENCE_JOINERS[language].join(sentence for sentence in sentences if sentence)
-
-
-def _template_fields(failure: Failure, language: str, now_ms: int) -> dict[str, object]:
-    fields: dict[str, object] = {}
-    for name, value in failure.facts.items():
-        if isinstance(value, tuple | list):
-            value = _LIST_SEPARATORS[language].join(str(item) for item in value)
-        fields[name] = value
-    fields.update(
-        status=failure.status,
-        limit=failure.limit,
-        remaining=failure.remaining,
-        provider=failure.provider,
-        model=failure.model,
-    )
-    if failure.reset_at_ms is not None:
-        fields["reset_clock"] = _clock_utc(failure.reset_at_ms, now_ms)
-        fields["reset_in"] = _relative_time(failure.reset_at_ms - now_ms, language)
-    if failure.retry_after_s is not None and failure.retry_after_s > 0:
-        fields["retry_in"] = _retry_delay(failure.retry_after_s, language)
-    return {name: value for name, value in fields.items() if value not in (None, "")}
-
-
-def _fill_slot(slot: Slot, fields: Mapping[str, object]) -> str | None:
-    for template in (slot,) if isinstance(slot, str) else slot:
-        names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
-        if names <= fields.keys():
-            return template.format(**fields)
-    return None
-
-
-def _clock_utc(at_ms: int, now_ms: int) -> str:
-    """Format a moment as "HH:MM UTC", with the date when it is a day or more away."""
-    moment = datetime.fromtimestamp(at_ms / 1000, tz=UTC)
-    pattern = "%Y-%m-%d %H:%M UTC" if at_ms - now_ms >= 86_400_000 else "%H:%M UTC"
-    return moment.strftime(pattern)
-
-
-_TIME_UNITS = {
-    "en_US": {"prefix": "in ", "day": "{} d", "hour": "{} h", "minute": "{} min",
-              "second": "{} s", "suffix": "", "now": "any moment now"},
-    "zh_Hans": {"prefix": "约 ", "day": "{} 天", "hour": "{} 小时", "minute": "{} 分钟",
-                "second": "{} 秒", "suffix": "后", "now": "即将"},
-}
-
-
-def _relative_time(delta_ms: int, language: str) -> str:
-    """Format a wait such as "in 3 h 12 min" or "约 3 小时 12 分钟后", rounded up."""
-    units = _TIME_UNITS[language]
-    if delta_ms <= 0:
-        return units["now"]
-    return units["prefix"] + _duration(delta_ms / 1000, units) + units["suffix"]
-
-
-def _retry_delay(seconds: float, language: str) -> str:
-    """Format a Retry-After wait, which is exact: "in 17 s" or "17 秒后"."""
-    units = _TIME_UNITS[language]
-    prefix = units["prefix"] if language == "en_US" else ""
-    return prefix + _duration(seconds, units) + units["suffix"]
-
-
-def _duration(seconds: float, units: Mapping[str, str]) -> str:
-    total_s = math.ceil(seconds)
-    if total_s < 90:
-        return units["second"].format(total_s)
-    days, minutes = divmod(math.ceil(total_s / 60), 1440)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        parts = [units["day"].format(days)] + ([units["hour"].format(hours)] if hours else [])
-    else:
-        parts = [units["hour"].format(hours)] if hours else []
-        parts += [units["minute"].format(minutes)] if minutes else []
-    return " ".join(parts)
