@@ -37,6 +37,7 @@ class OpenRouterFreeLargeLanguageModel(LargeLanguageModel):
         user: str | None = None,
     ) -> LLMResult | Generator[LLMResultChunk, None, None]:
         language = read_language(credentials)
+        self._language = language
         try:
             settings = read_settings(credentials)
             parameters = dict(model_parameters)
@@ -83,7 +84,8 @@ class OpenRouterFreeLargeLanguageModel(LargeLanguageModel):
         # fixed English sentence; the plugin's errors are already readable.
         if isinstance(error, InvokeError):
             return error
-        return readable_error(error, "en_US")
+        # Instances are created per request, so the language of this request's credentials.
+        return readable_error(error, getattr(self, "_language", "en_US"))
 
     def get_num_tokens(
         self,
