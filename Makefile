@@ -22,7 +22,7 @@ package: $(STAMP)
 	$(PY) -m tools.package
 
 catalog: $(STAMP)
-	@test -n "$(SOURCE)" || { echo "usage: make catalog SOURCE=<models JSON file or URL>"; exit 2; }
+	@test -n "$(SOURCE)" || { echo "usage: make catalog SOURCE=<models JSON file or URL> [EMBEDDINGS_SOURCE=<embeddings models JSON file or URL>]"; exit 2; }
 	$(PY) -m tools.catalog "$(SOURCE)" $(if $(EMBEDDINGS_SOURCE),--embeddings "$(EMBEDDINGS_SOURCE)")
 
 try: $(STAMP)

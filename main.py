@@ -1,7 +1,8 @@
 from dify_plugin import DifyPluginEnv, Plugin
 
-# The daemon ends a request that runs longer than this many seconds; waits for rate limits
-# are bounded far below it by the max_wait_seconds credential.
+# MAX_REQUEST_TIMEOUT (seconds) applies to serverless installs; local and remote installs are
+# bounded by the Dify plugin daemon's own timeout. Waits for rate limits stay within the
+# max_wait_seconds credential (30 s by default).
 plugin = Plugin(DifyPluginEnv(MAX_REQUEST_TIMEOUT=300))
 
 if __name__ == "__main__":

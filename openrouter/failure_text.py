@@ -21,10 +21,18 @@ DEFAULT_LANGUAGE = "en_US"
 # Slots that follow every kind's own message. The pacing code sets these facts when a
 # limit's reset is further away than it is allowed to wait.
 SHARED_SLOTS: Mapping[str, Message] = {
-    "en_US": ("The plugin did not retry automatically, because the wait of {would_wait_s} s "
-              "is longer than its maximum of {max_wait_s} s.",),
-    "zh_Hans": ("需要等待约 {would_wait_s} 秒，超过了插件允许的最长等待时间 {max_wait_s} 秒，"
-                "因此没有自动重试。",),
+    "en_US": (
+        ("The plugin did not send this request, because the next free slot is "
+         "{unsent_wait_s} s away, longer than its maximum wait of {max_wait_s} s.",
+         "The plugin did not retry, because the wait of {retry_wait_s} s is longer than its "
+         "maximum wait of {max_wait_s} s."),
+    ),
+    "zh_Hans": (
+        ("下一个空闲名额还需约 {unsent_wait_s} 秒，超过了插件允许的最长等待时间 {max_wait_s} 秒，"
+         "因此这次请求没有发送。",
+         "需要等待约 {retry_wait_s} 秒，超过了插件允许的最长等待时间 {max_wait_s} 秒，"
+         "因此没有自动重试。"),
+    ),
 }
 
 _CREDITS_URL = "https://openrouter.ai/settings/credits"
@@ -296,14 +304,14 @@ CATALOGUE: Mapping[str, Mapping[str, Message]] = {
     },
     "free_variant_ended": {
         "en_US": (
-            ("The free variant of {model} is no longer offered on OpenRouter.",
-             "This free model is no longer offered on OpenRouter."),
+            ("OpenRouter no longer offers {model} for free.",
+             "OpenRouter no longer offers this model for free."),
             ("Switch to the paid version {paid_slug}, which uses credits, or choose another "
              "free model.",
              "Choose another free model."),
         ),
         "zh_Hans": (
-            ("OpenRouter 已停止提供 {model} 的免费版本。", "OpenRouter 已停止提供该免费模型。"),
+            ("OpenRouter 已停止免费提供 {model}。", "OpenRouter 已停止免费提供该模型。"),
             ("付费版本为 {paid_slug}（会消耗 credits），可以改用它，或换用其他免费模型。",
              "请换用其他免费模型。"),
         ),

@@ -10,6 +10,7 @@ retries together) stays within the `max_wait_seconds` credential.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import time
 from collections.abc import Callable
@@ -72,9 +73,20 @@ def retry_wait_s(failure: Failure, attempt: int, now_s: float) -> float | None:
     return BACKOFF_START_S * BACKOFF_FACTOR**attempt
 
 
-def _too_long(failure: Failure, wait_s: float, settings: Settings, now_s: float) -> Exception:
-    """Build the error for a wait past `max_wait_seconds`: the limit's own message, plus the wait."""
-    facts = {**failure.facts, "would_wait_s": round(wait_s, 1), "max_wait_s": settings.max_wait_s}
+def _too_long(failure: Failure, wait_s: float, settings: Settings, now_s: float, *, sent: bool) -> Exception:
+    """Build the error for a wait past `max_wait_seconds`: the limit's own message, plus the wait.
+
+    `sent` tells the message whether OpenRouter already refused this request (no retry) or
+    the plugin kept it back (not sent).
+    """
+    wait_whole_s = math.ceil(wait_s)
+    max_wait = settings.max_wait_s
+    facts = {
+        **failure.facts,
+        "would_wait_s": wait_whole_s,
+        "max_wait_s": int(max_wait) if max_wait == int(max_wait) else max_wait,
+        ("retry_wait_s" if sent else "unsent_wait_s"): wait_whole_s,
+    }
     reset_at_ms = failure.reset_at_ms or int((now_s + wait_s) * 1000)
     return to_dify_error(dataclasses.replace(failure, facts=facts, reset_at_ms=reset_at_ms), settings.language)
 
@@ -93,7 +105,7 @@ def _admit(budget: AccountBudget, model: str, settings: Settings, clock: Clock, 
         if now_s + wait_s > deadline_s:
             failure = decision.limit_failure or Failure(kind=FailureKind.MINUTE_LIMIT, model=model)
             logger.info("Refused %s without sending: the next free slot is %.1f s away, over the %.0f s maximum wait", model, wait_s, settings.max_wait_s)
-            raise _too_long(failure, wait_s, settings, now_s)
+            raise _too_long(failure, wait_s, settings, now_s, sent=False)
         if wait_s >= LOGGED_WAIT_S:
             logger.info("Waiting %.1f s for a free-model slot before sending %s", wait_s, model)
         clock.sleep(wait_s)
@@ -138,7 +150,7 @@ def send_paced(
                 wait_s = 0.0
             if now_s + wait_s > deadline_s:
                 logger.info("Not retrying %s after %s: the wait of %.1f s is over the %.0f s maximum", model, failure.kind.value, wait_s, settings.max_wait_s)
-                raise _too_long(failure, wait_s, settings, now_s) from None
+                raise _too_long(failure, wait_s, settings, now_s, sent=True) from None
             attempt += 1
             logger.info("Retrying %s after %s (attempt %d), waiting %.1f s", model, failure.kind.value, attempt, wait_s)
             if wait_s > 0:

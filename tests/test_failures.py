@@ -610,16 +610,30 @@ def test_kind_renders_without_facts(kind: FailureKind, language: str) -> None:
     assert "None" not in text
 
 
-def test_refused_wait_is_explained() -> None:
+def test_unsent_wait_is_explained() -> None:
     failure = Failure(kind=K.MINUTE_LIMIT, limit=16, reset_at_ms=NOW_MINUTE_MS + 50_000,
-                      facts={"would_wait_s": 50.0, "max_wait_s": 30})
+                      facts={"would_wait_s": 50, "unsent_wait_s": 50, "max_wait_s": 30})
     english = render_failure(failure, "en_US", now_ms=NOW_MINUTE_MS)
     chinese = render_failure(failure, "zh_Hans", now_ms=NOW_MINUTE_MS)
 
-    assert "50.0 s" in english
+    assert "did not send this request" in english
+    assert "50 s away" in english
     assert "30 s" in english
-    assert "50.0 秒" in chinese
+    assert "没有发送" in chinese
+    assert "50 秒" in chinese
     assert "30 秒" in chinese
+
+
+def test_unretried_wait_is_explained() -> None:
+    failure = Failure(kind=K.UPSTREAM_BUSY, provider="Chutes", model="a/b:free",
+                      facts={"would_wait_s": 45, "retry_wait_s": 45, "max_wait_s": 30})
+    english = render_failure(failure, "en_US", now_ms=NOW_MINUTE_MS)
+    chinese = render_failure(failure, "zh_Hans", now_ms=NOW_MINUTE_MS)
+
+    assert "did not retry" in english
+    assert "45 s" in english
+    assert "没有自动重试" in chinese
+    assert "45 秒" in chinese
 
 
 def test_unknown_language_falls_back_to_english() -> None:
