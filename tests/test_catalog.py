@@ -403,7 +403,7 @@ def test_http_error_reported():
 def test_cli_reads_url(tmp_path, capsys):
     responses.get(PAGE_URL, body=_load_json(LIST_2026_06_16))
 
-    status = main([PAGE_URL, "--out-dir", str(tmp_path), "--embeddings", str(tmp_path / "later.json")])
+    status = main([PAGE_URL, "--out-dir", str(tmp_path)])
 
     assert status == 0
     assert "Added 22:" in capsys.readouterr().out
