@@ -7,6 +7,7 @@ from collections.abc import Generator, Sequence
 import requests
 from dify_plugin.entities.model.llm import LLMResult, LLMResultChunk
 from dify_plugin.entities.model.message import PromptMessage, PromptMessageTool
+from dify_plugin.errors.model import InvokeError
 
 from openrouter import http
 from openrouter.chat_request import build_chat_payload
@@ -18,6 +19,7 @@ from openrouter.failures import (
     stream_cut_failure,
     to_dify_error,
 )
+from openrouter.failure_context import with_known_facts
 from openrouter.log import get_logger
 from openrouter.pacing import send_paced
 from openrouter.settings import Settings
@@ -114,13 +116,17 @@ def complete(
     if fallback_models:
         logger.info("Sending %s with fallback models %s", model, ", ".join(fallback_models))
 
+    def post() -> requests.Response:
+        try:
+            return http.post_json(settings, "/chat/completions", payload, model=model)
+        except InvokeError as error:
+            raise with_known_facts(error, settings, model) from None
+
     def send_blocking() -> LLMResult:
-        response = http.post_json(settings, "/chat/completions", payload, model=model, stream=False)
-        return blocking_completion(response, settings, model, usage_factory)
+        return blocking_completion(post(), settings, model, usage_factory)
 
     def open_stream() -> tuple[LLMResultChunk, Generator[LLMResultChunk, None, None]]:
-        response = http.post_json(settings, "/chat/completions", payload, model=model, stream=True)
-        chunks = stream_completion(response, settings, model, usage_factory)
+        chunks = stream_completion(post(), settings, model, usage_factory)
         return next(chunks), chunks
 
     if not stream:

@@ -1,51 +1,343 @@
 """Credential checks and customizable-model schemas, without spending a chat request.
 
-A key is checked with `GET /key`, which costs none of the free daily requests and works for
-accounts that never bought credits.
+The key is checked with `GET /key` (openrouter.key_status) and a model id against the public
+models list (openrouter.model_lookup), so validation uses none of the free daily requests.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from dify_plugin.entities.model import AIModelEntity
 from dify_plugin.errors.model import CredentialsValidateFailedError, InvokeError
 
-from openrouter import http
+from openrouter.catalog import CatalogError, model_entity
 from openrouter.dify_errors import readable_error
-from openrouter.settings import Settings, read_language, read_settings
+from openrouter.key_status import validate_key
+from openrouter.log import get_logger
+from openrouter.model_lookup import MODELS_PATH, cached_list, find_model, shipped_entry, suggest_ids
+from openrouter.settings import (
+    DEFAULT_MAX_WAIT_S,
+    CredentialsError,
+    Settings,
+    clean_endpoint_url,
+    read_language,
+    read_settings,
+)
+
+logger = get_logger(__name__)
+
+# A model found neither in the models API nor in the shipped catalogue still gets a schema, so
+# that Dify can call it (validation is where unknown ids are rejected). Without overrides it is a
+# text-only chat model with 32768 tokens of context, 4096 output tokens, and temperature and top_p,
+# which 281 of the 337 models in OpenRouter's list of 2026-06-16 accept. It has no pricing, because
+# the price is unknown.
+GENERIC_CONTEXT_SIZE = 32768
+GENERIC_MAX_OUTPUT_TOKENS = 4096
+_GENERIC_PARAMETERS = ["temperature", "top_p", "max_tokens"]
+
+# Dify's `unit` for prices per million tokens. OpenRouter's prices are per token.
+_PRICE_UNIT = Decimal("0.000001")
+
+# Models-API parameters that turn on each feature of the catalogue (see openrouter.catalog).
+_FEATURE_PARAMETERS = {
+    "tool_call": ("tools", "tool_choice"),
+    "reasoning": ("reasoning", "include_reasoning"),
+    "structured_output": ("response_format", "structured_outputs"),
+}
+
+# The values that the select fields of the model form offer. "auto" keeps OpenRouter's data.
+_SWITCH_VALUES = {"auto": None, "yes": True, "no": False}
+
+# Model-form fields that override the data from OpenRouter, by attribute of ModelOverrides.
+OVERRIDE_FIELDS = {
+    "context_size": "context_size",
+    "max_output_tokens": "max_output_tokens",
+    "vision": "vision_support",
+    "tool_call": "tool_call_support",
+    "reasoning": "reasoning_support",
+    "structured_output": "structured_output_support",
+}
+
+_COUNT_OVERRIDES = ("context_size", "max_output_tokens")
+
+_FIELD_NAMES = {
+    "context_size": {"en_US": "Context size", "zh_Hans": "上下文长度"},
+    "max_output_tokens": {"en_US": "Max output tokens", "zh_Hans": "最大输出 token 数"},
+    "vision": {"en_US": "Vision (image input)", "zh_Hans": "视觉（图片输入）"},
+    "tool_call": {"en_US": "Tool calling", "zh_Hans": "工具调用"},
+    "reasoning": {"en_US": "Reasoning", "zh_Hans": "推理（思考）"},
+    "structured_output": {"en_US": "Structured output", "zh_Hans": "结构化输出"},
+}
+
+MODEL_MESSAGES = {
+    "count_invalid": {
+        "en_US": "{field} \"{value}\" is not a whole number of tokens greater than 0. Leave it empty to use the value from OpenRouter.",
+        "zh_Hans": "{field}“{value}”不是大于 0 的整数（单位：token）。留空则使用 OpenRouter 提供的值。",
+    },
+    "switch_invalid": {
+        "en_US": "{field} \"{value}\" is not one of auto, yes or no. Choose Auto to use the value from OpenRouter.",
+        "zh_Hans": "{field}的取值“{value}”无效，只能是 auto、yes 或 no。选择“自动”即可使用 OpenRouter 提供的值。",
+    },
+    "unknown_model_suggestions": {
+        "en_US": "OpenRouter has no model with the ID \"{model}\". The closest current IDs are: {suggestions}. Check the ID at https://openrouter.ai/models.",
+        "zh_Hans": "OpenRouter 上没有 ID 为“{model}”的模型。最接近的现有 ID：{suggestions}。请到 https://openrouter.ai/models 核对 ID。",
+    },
+    "unknown_model": {
+        "en_US": "OpenRouter has no model with the ID \"{model}\". Check the ID at https://openrouter.ai/models.",
+        "zh_Hans": "OpenRouter 上没有 ID 为“{model}”的模型。请到 https://openrouter.ai/models 核对 ID。",
+    },
+}
+_LIST_JOINERS = {"en_US": ", ", "zh_Hans": "、"}
 
 
-def fetch_key_info(settings: Settings, *, validating: bool) -> dict:
-    """Return the `data` object of `GET /key`, falling back to `/auth/key` where `/key` is missing."""
+def _message(code: str, language: str, **fields: object) -> str:
+    templates = MODEL_MESSAGES[code]
+    return templates.get(language, templates["en_US"]).format(**fields)
+
+
+class OverrideError(ValueError):
+    """A model-form override with an invalid value. `name` is the ModelOverrides attribute."""
+
+    def __init__(self, name: str, value: object) -> None:
+        super().__init__(name)
+        self.name = name
+        self.value = str(value)[:100]
+
+    def render(self, language: str) -> str:
+        code = "count_invalid" if self.name in _COUNT_OVERRIDES else "switch_invalid"
+        field_names = _FIELD_NAMES[self.name]
+        return _message(code, language, field=field_names.get(language, field_names["en_US"]), value=self.value)
+
+
+@dataclass(frozen=True)
+class ModelOverrides:
+    """Values from the model form that replace OpenRouter's data. None keeps OpenRouter's value."""
+
+    context_size: int | None = None
+    max_output_tokens: int | None = None
+    vision: bool | None = None
+    tool_call: bool | None = None
+    reasoning: bool | None = None
+    structured_output: bool | None = None
+
+
+def _parse_override(name: str, raw: object) -> int | bool | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if name in _COUNT_OVERRIDES:
+        text = str(raw).strip().replace(",", "").replace("_", "")
+        if isinstance(raw, bool) or not text.isdigit() or int(text) <= 0:
+            raise OverrideError(name, raw)
+        return int(text)
+    if isinstance(raw, bool):
+        return raw
+    value = str(raw).strip().lower()
+    if value not in _SWITCH_VALUES:
+        raise OverrideError(name, raw)
+    return _SWITCH_VALUES[value]
+
+
+def read_overrides(credentials: Mapping, *, strict: bool = True) -> ModelOverrides:
+    """Read the override fields of the model form.
+
+    With strict=True an invalid value raises OverrideError. Otherwise it is ignored, as if left
+    empty, because schema building must not fail and validation has already rejected it.
+    """
+    values = {}
+    for name, variable in OVERRIDE_FIELDS.items():
+        try:
+            values[name] = _parse_override(name, credentials.get(variable))
+        except OverrideError:
+            if strict:
+                raise
+            values[name] = None
+    return ModelOverrides(**values)
+
+
+def apply_overrides(entry: Mapping, overrides: ModelOverrides) -> dict:
+    """Return a copy of a models-API entry with the overrides written into its fields."""
+    changed = copy.deepcopy(dict(entry))
+    top_provider = changed.get("top_provider")
+    top_provider = dict(top_provider) if isinstance(top_provider, Mapping) else {}
+    looked_up_max_output = top_provider.get("max_completion_tokens")
+
+    if overrides.context_size is not None:
+        changed["context_length"] = overrides.context_size
+        # A smaller context set by the user also bounds the output that OpenRouter's data allows.
+        if isinstance(looked_up_max_output, int) and looked_up_max_output > overrides.context_size:
+            top_provider["max_completion_tokens"] = overrides.context_size
+    if overrides.max_output_tokens is not None:
+        top_provider["max_completion_tokens"] = overrides.max_output_tokens
+    if top_provider or "top_provider" in changed:
+        changed["top_provider"] = top_provider
+
+    supported = list(changed.get("supported_parameters") or [])
+    for name, parameters in _FEATURE_PARAMETERS.items():
+        switch = getattr(overrides, name)
+        if switch is True:
+            supported += [parameter for parameter in parameters if parameter not in supported]
+        elif switch is False:
+            supported = [parameter for parameter in supported if parameter not in parameters]
+    changed["supported_parameters"] = supported
+
+    if overrides.vision is not None:
+        architecture = dict(changed.get("architecture") or {})
+        modalities = [modality for modality in architecture.get("input_modalities") or ["text"] if modality != "image"]
+        architecture["input_modalities"] = modalities + ["image"] if overrides.vision else modalities
+        changed["architecture"] = architecture
+    return changed
+
+
+def generic_entry(model: str) -> dict:
+    """Return the models-API entry of a model that no source describes (see GENERIC_CONTEXT_SIZE)."""
+    return {
+        "id": model,
+        "name": model,
+        "context_length": GENERIC_CONTEXT_SIZE,
+        "architecture": {"input_modalities": ["text"]},
+        "top_provider": {"max_completion_tokens": GENERIC_MAX_OUTPUT_TOKENS},
+        "supported_parameters": list(_GENERIC_PARAMETERS),
+        "pricing": {},
+    }
+
+
+def _price_per_million(value: object) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
     try:
-        document = http.get_json(settings, "/key", validating=validating)
-    except (InvokeError, CredentialsValidateFailedError) as error:
-        failure = getattr(error, "failure", None)
-        if failure is None or failure.status != 404:
-            raise
-        document = http.get_json(settings, "/auth/key", validating=validating)
-    data = document.get("data") if isinstance(document, dict) else None
-    return data if isinstance(data, dict) else {}
+        price = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    if not price.is_finite() or price < 0:
+        return None
+    # Fixed-point, so that zero is 0 rather than 0E+6 and a thousand is 1000 rather than 1E+3.
+    return Decimal(format((price / _PRICE_UNIT).normalize(), "f"))
+
+
+def dify_pricing(pricing: object) -> dict | None:
+    """Convert OpenRouter's per-token prices to Dify's pricing, or None when they are unknown.
+
+    Routers such as openrouter/auto send "-1", because their price depends on the model chosen.
+    """
+    if not isinstance(pricing, Mapping):
+        return None
+    prompt = _price_per_million(pricing.get("prompt"))
+    completion = _price_per_million(pricing.get("completion"))
+    if prompt is None or completion is None:
+        return None
+    return {"input": prompt, "output": completion, "unit": _PRICE_UNIT, "currency": "USD"}
+
+
+def build_schema(model: str, entry: Mapping, overrides: ModelOverrides) -> AIModelEntity:
+    """Build the customizable-model schema of `model` from an entry, overrides applied.
+
+    Raises CatalogError when the entry lacks a field that catalog.model_entity needs.
+    """
+    changed = apply_overrides({**entry, "id": model}, overrides)
+    # model_entity declares zero pricing and rejects paid entries, so it gets zero prices here
+    # and the entry's real prices replace them afterwards.
+    entity = model_entity({**changed, "pricing": {"prompt": "0", "completion": "0"}}, fetch_from="customizable-model")
+    entity["pricing"] = dify_pricing(entry.get("pricing"))
+    return AIModelEntity(**entity)
+
+
+def _lookup_settings(credentials: Mapping) -> Settings | None:
+    """Return settings for the public models list: only a valid endpoint_url is needed, not a key."""
+    try:
+        return read_settings(credentials)
+    except CredentialsError:
+        pass
+    try:
+        endpoint_url = clean_endpoint_url(credentials.get("endpoint_url"))
+    except CredentialsError:
+        return None
+    return Settings(api_key="", endpoint_url=endpoint_url, language=read_language(credentials), max_wait_s=DEFAULT_MAX_WAIT_S)
+
+
+def _lookup_entry(model: str, credentials: Mapping) -> Mapping | None:
+    """Find model in the models API, or in the shipped catalogue when the list cannot be fetched."""
+    settings = _lookup_settings(credentials)
+    if settings is not None:
+        try:
+            entry = find_model(settings, model)
+        except InvokeError as error:
+            logger.warning("models list unavailable for %s, using the shipped catalogue: %s", model, type(error).__name__)
+        else:
+            if entry is not None:
+                return entry
+    return shipped_entry(model)
+
+
+def customizable_model_schema(model: str, credentials: Mapping) -> AIModelEntity:
+    """Build the schema of a model added by id: OpenRouter's data, then the user's overrides.
+
+    The data comes from the first source that has the id: the models API (cached for an hour),
+    the shipped catalogue, or GENERIC_CONTEXT_SIZE's generic model. An unreachable OpenRouter or
+    an unusable entry leads to the next source instead of an error, because the SDK also calls
+    this for every chat request to a customizable model.
+    """
+    overrides = read_overrides(credentials, strict=False)
+    entry = _lookup_entry(model, credentials)
+    if entry is not None:
+        try:
+            return build_schema(model, entry, overrides)
+        except CatalogError as error:
+            logger.warning("models-API entry of %s is unusable, using a generic schema: %s", model, error)
+    return build_schema(model, generic_entry(model), overrides)
 
 
 def validate_provider_credentials(credentials: Mapping) -> None:
     """Raise CredentialsValidateFailedError with a readable reason unless the key works."""
     language = read_language(credentials)
     try:
-        settings = read_settings(credentials)
-        fetch_key_info(settings, validating=True)
+        validate_key(read_settings(credentials))
     except Exception as error:
         raise readable_error(error, language, validating=True) from None
 
 
+def _check_model_id(settings: Settings, model: str) -> None:
+    """Raise CredentialsValidateFailedError unless the models API lists `model`.
+
+    When the list cannot be fetched, a model in the shipped catalogue passes and any other
+    raises the fetch's error.
+    """
+    try:
+        entry = find_model(settings, model)
+    except InvokeError:
+        if shipped_entry(model) is not None:
+            logger.warning("models list unavailable, %s accepted from the shipped catalogue", model)
+            return
+        raise
+    if entry is not None:
+        return
+
+    suggestions = suggest_ids(model, cached_list(settings, MODELS_PATH))
+    if suggestions:
+        joined = _LIST_JOINERS.get(settings.language, ", ").join(suggestions)
+        text = _message("unknown_model_suggestions", settings.language, model=model[:200], suggestions=joined)
+    else:
+        text = _message("unknown_model", settings.language, model=model[:200])
+    raise CredentialsValidateFailedError(text)
+
+
 def validate_model_credentials(model: str, credentials: Mapping, predefined: Sequence[AIModelEntity]) -> None:
-    """Check the key of a model added by id; the id itself is checked when its schema is built."""
-    del model, predefined
-    validate_provider_credentials(credentials)
+    """Check the key, the override fields and, for a model added by id, the id itself.
 
-
-def customizable_model_schema(model: str, credentials: Mapping) -> AIModelEntity | None:
-    """Return the schema of a model added by id (filled in from the models API)."""
-    del model, credentials
-    return None
+    Predefined models skip the id check. Raises CredentialsValidateFailedError with a readable
+    reason in the chosen error language.
+    """
+    language = read_language(credentials)
+    try:
+        settings = read_settings(credentials)
+        read_overrides(credentials)
+        validate_key(settings)
+        if model not in {entity.model for entity in predefined}:
+            _check_model_id(settings, model)
+    except OverrideError as error:
+        raise CredentialsValidateFailedError(error.render(language)) from None
+    except Exception as error:
+        raise readable_error(error, language, validating=True) from None

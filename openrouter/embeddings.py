@@ -249,7 +249,7 @@ def invalid_embeddings_error(problem: InvalidEmbeddings, model: str, language: s
 
 def _send_batch(settings: Settings, model: str, payload: dict) -> EmbeddingsPage:
     """POST one batch and decode it, raising the plugin's Dify error for every failure."""
-    response = http.post_json(settings, EMBEDDINGS_PATH, payload, model=model, stream=False)
+    response = http.post_json(settings, EMBEDDINGS_PATH, payload, model=model)
     try:
         body = response.content
     except requests.RequestException as error:

@@ -309,11 +309,13 @@ CATALOGUE: Mapping[str, Mapping[str, Message]] = {
             ("Switch to the paid version {paid_slug}, which uses credits, or choose another "
              "free model.",
              "Choose another free model."),
+            "Free models you can use instead: {alternatives}.",
         ),
         "zh_Hans": (
             ("OpenRouter 已停止免费提供 {model}。", "OpenRouter 已停止免费提供该模型。"),
             ("付费版本为 {paid_slug}（会消耗 credits），可以改用它，或换用其他免费模型。",
              "请换用其他免费模型。"),
+            "目前可改用的免费模型：{alternatives}。",
         ),
     },
     "free_model_deprecated": {
@@ -323,11 +325,13 @@ CATALOGUE: Mapping[str, Mapping[str, Message]] = {
             ("Switch to the paid model {suggested_model}, which OpenRouter suggests, or choose "
              "another free model.",
              "Choose another free model."),
+            "Free models you can use instead: {alternatives}.",
         ),
         "zh_Hans": (
             ("OpenRouter 已下线免费模型 {model}。", "OpenRouter 已下线该免费模型。"),
             ("OpenRouter 建议改用付费模型 {suggested_model}，也可以换用其他免费模型。",
              "请换用其他免费模型。"),
+            "目前可改用的免费模型：{alternatives}。",
         ),
     },
     "no_tool_endpoint": {
@@ -372,10 +376,12 @@ CATALOGUE: Mapping[str, Mapping[str, Message]] = {
             ("OpenRouter has no available provider for {model} right now.",
              "OpenRouter has no available provider for this model right now."),
             "The model may be offline or retired, so choose another model or retry later.",
+            "Free models you can use instead: {alternatives}.",
         ),
         "zh_Hans": (
             ("OpenRouter 目前没有可用的 {model} 服务商。", "OpenRouter 目前没有该模型的可用服务商。"),
             "该模型可能已下线或暂时不可用，请换用其他模型或稍后重试。",
+            "目前可改用的免费模型：{alternatives}。",
         ),
     },
     "endpoint_not_found": {

@@ -77,13 +77,13 @@ def post_json(
     payload: dict,
     *,
     model: str | None,
-    stream: bool,
     validating: bool = False,
 ) -> requests.Response:
     """POST `payload` to `endpoint_url + path`, returning the open response of a success.
 
-    The body is not read here: streams are consumed by the caller, and error bodies are
-    read and translated before raising.
+    The body is not read here, in either mode: streams are consumed by the caller, a blocking
+    body may begin with keep-alive whitespace, and error bodies are read and translated before
+    raising.
     """
     url = settings.endpoint_url + path
     try:
@@ -98,7 +98,6 @@ def post_json(
         failure = failure_from_transport(error, endpoint_url=settings.endpoint_url)
         raise to_dify_error(failure, settings.language, validating=validating) from None
     raise_for_failure(response, settings, model, validating=validating)
-    del stream  # Both modes read incrementally; blocking bodies may begin with keep-alive whitespace.
     return response
 
 

@@ -76,6 +76,8 @@ def clean_api_key(raw: object) -> str:
     key = raw.strip().strip("\"'").strip()
     if key.lower().startswith("bearer "):
         key = key[len("bearer ") :].strip()
+    elif key.lower() == "bearer":
+        key = ""
     if not key:
         raise CredentialsError("api_key_missing")
     if any(character.isspace() for character in key) or not key.isascii():

@@ -158,3 +158,32 @@ def test_connection_refused(plugin):
 
     assert result.error["error_type"] == "InvokeConnectionError"
     assert "127.0.0.1:9" in result.error["args"]["description"]
+
+
+@pytest.mark.parametrize("language", ["en_US", "zh_Hans"])
+def test_ended_free_variant_suggests_alternatives(plugin, language):
+    models_list = (PROJECT_ROOT.parent / "shared" / "fixtures" / "openrouter" / "real" / "models" / "2026-06-16_chlnga-models-pie_openrouter-models.json").read_bytes()
+    # A server of its own: the plugin caches a failed models-list fetch per endpoint for a while.
+    with FakeOpenRouter() as server:
+        server.add("/models", Reply(headers={"content-type": "application/json"}, body=models_list), always=True)
+        server.add("/chat/completions", Reply.json(_documented("free variant ended, paid slug given")["body"], status=404))
+
+        _, error_type, description = _error(plugin, server, language, model="openai/gpt-oss-20b:free")
+
+    assert error_type == "InvokeBadRequestError"
+    _assert_readable(description)
+    assert "openai/gpt-oss-20b" in description
+    assert "openai/gpt-oss-120b:free" in description
+
+
+@pytest.mark.parametrize("language", ["en_US", "zh_Hans"])
+def test_daily_quota_shows_used(plugin, fake, language):
+    midnight_ms = (int(time.time() // 86400) + 1) * 86400 * 1000
+    key_info = {"data": {"label": "sk-or-v1-abc...xyz", "is_free_tier": True, "free_model_daily_requests": {"used": 50, "limit": 50, "remaining": 0}}}
+    fake.add("/key", Reply.json(key_info))
+    fake.add("/chat/completions", daily_limit_reply(50, midnight_ms))
+
+    _, error_type, description = _error(plugin, fake, language)
+
+    assert error_type == "InvokeRateLimitError"
+    assert "50/50" in description if language == "zh_Hans" else "50 of the 50" in description

@@ -587,7 +587,7 @@ TEMPLATE_FIELDS = {
     "status", "limit", "remaining", "provider", "model", "reset_clock", "reset_in", "retry_in",
     "endpoint_url", "used", "credits_to_unlock", "unlocked_limit", "requested_tokens",
     "affordable_tokens", "context_limit", "paid_slug", "suggested_model", "max_models",
-    "data_policy", "reasons", "fallback_models",
+    "data_policy", "reasons", "fallback_models", "alternatives",
 }
 
 
@@ -861,3 +861,14 @@ def test_long_detail_shortened() -> None:
                         now_ms=NOW_DAILY_MS)
 
     assert len(failure.detail) <= 302
+
+
+@pytest.mark.parametrize("kind", [K.FREE_VARIANT_ENDED, K.FREE_MODEL_DEPRECATED, K.NO_ENDPOINTS])
+def test_alternatives_listed(kind) -> None:
+    failure = Failure(kind=kind, model="a/b:free", facts={"alternatives": ("c/d:free", "e/f:free")})
+
+    english = render_failure(failure, "en_US", now_ms=NOW_DAILY_MS)
+    chinese = render_failure(failure, "zh_Hans", now_ms=NOW_DAILY_MS)
+
+    assert "c/d:free, e/f:free" in english
+    assert "c/d:free、e/f:free" in chinese
