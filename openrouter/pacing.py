@@ -91,8 +91,11 @@ def _too_long(failure: Failure, wait_s: float, settings: Settings, now_s: float,
     return to_dify_error(dataclasses.replace(failure, facts=facts, reset_at_ms=reset_at_ms), settings.language)
 
 
-def _admit(budget: AccountBudget, model: str, settings: Settings, clock: Clock, deadline_s: float) -> Ticket:
-    """Wait for a slot in the account's budget, or raise when none comes in time."""
+def _admit(budget: AccountBudget, model: str, settings: Settings, clock: Clock, deadline_s: float, *, retrying: bool) -> Ticket:
+    """Wait for a slot in the account's budget, or raise when none comes in time.
+
+    `retrying` is true when OpenRouter already refused an earlier attempt of this request.
+    """
     while True:
         now_s = clock.time()
         decision = budget.decide(now_s, may_wait=settings.max_wait_s > 0)
@@ -105,7 +108,7 @@ def _admit(budget: AccountBudget, model: str, settings: Settings, clock: Clock, 
         if now_s + wait_s > deadline_s:
             failure = decision.limit_failure or Failure(kind=FailureKind.MINUTE_LIMIT, model=model)
             logger.info("Refused %s without sending: the next free slot is %.1f s away, over the %.0f s maximum wait", model, wait_s, settings.max_wait_s)
-            raise _too_long(failure, wait_s, settings, now_s, sent=False)
+            raise _too_long(failure, wait_s, settings, now_s, sent=retrying)
         if wait_s >= LOGGED_WAIT_S:
             logger.info("Waiting %.1f s for a free-model slot before sending %s", wait_s, model)
         clock.sleep(wait_s)
@@ -130,7 +133,7 @@ def send_paced(
     deadline_s = clock.time() + settings.max_wait_s
     attempt = 0
     while True:
-        ticket = _admit(budget, model, settings, clock, deadline_s) if budget else None
+        ticket = _admit(budget, model, settings, clock, deadline_s, retrying=attempt > 0) if budget else None
         try:
             result = send()
         except Exception as error:

@@ -394,3 +394,20 @@ def test_process_burst_paced():
     assert limited.served == 9
     assert limited.rejected <= 3
     assert any("Waiting" in log.get("message", "") for log in plugin.logs)
+
+
+def test_minute_limit_retry_over_bound():
+    clock = VirtualClock()
+    reset_ms = int((clock.now + 45) * 1000)
+    attempts = []
+
+    def limited():
+        attempts.append(1)
+        _raise_reply(minute_limit_reply(16, reset_ms))
+
+    with pytest.raises(InvokeRateLimitError) as raised:
+        send_paced(FREE, _settings(max_wait_s=30), limited, clock=clock, budgets=Budgets())
+
+    assert attempts == [1]
+    assert "did not retry" in raised.value.description
+    assert "45 s" in raised.value.description
