@@ -77,13 +77,7 @@ def blocking_completion(
     response: requests.Response, settings: Settings, model: str, usage_factory: UsageFactory
 ) -> LLMResult:
     """Read a whole non-streamed response into an LLMResult."""
-    try:
-        body = response.content
-    except requests.RequestException as error:
-        failure = failure_from_transport(error, endpoint_url=settings.endpoint_url)
-        raise to_dify_error(failure, settings.language) from None
-    finally:
-        response.close()
+    body = http.read_body(response, settings)
     try:
         result, answered = blocking_result(body, model, usage_factory)
     except UnreadableEvent as event:

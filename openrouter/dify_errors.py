@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from dify_plugin.errors.model import (
     CredentialsValidateFailedError,
+    InvokeAuthorizationError,
     InvokeBadRequestError,
+    InvokeConnectionError,
     InvokeError,
+    InvokeRateLimitError,
     InvokeServerUnavailableError,
 )
 
@@ -76,3 +79,30 @@ def readable_error(error: BaseException, language: str, *, validating: bool = Fa
     # Only the exception's type: its text may hold a request body or a header.
     text = _pick(INTERNAL_MESSAGES, language).format(value=type(error).__name__)
     return CredentialsValidateFailedError(text) if validating else InvokeServerUnavailableError(text)
+
+
+class ReadableErrorsMixin:
+    """Error hooks for the plugin's model classes: Dify errors leave them unchanged.
+
+    The SDK's `_transform_invoke_error` prefixes "[models]" (from the module path) and replaces
+    every authorization message with one fixed English sentence. The plugin translates every
+    error before it leaves `_invoke`, so the transform only passes them through. Model
+    instances are created per request, so `_language` is the language of this request.
+    """
+
+    _language = "en_US"
+
+    def _transform_invoke_error(self, error: Exception) -> InvokeError:
+        if isinstance(error, InvokeError):
+            return error
+        return readable_error(error, self._language)
+
+    @property
+    def _invoke_error_mapping(self) -> dict[type[InvokeError], list[type[Exception]]]:
+        return {
+            InvokeConnectionError: [InvokeConnectionError],
+            InvokeServerUnavailableError: [InvokeServerUnavailableError],
+            InvokeRateLimitError: [InvokeRateLimitError],
+            InvokeAuthorizationError: [InvokeAuthorizationError],
+            InvokeBadRequestError: [InvokeBadRequestError],
+        }

@@ -17,11 +17,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-import requests
 from dify_plugin.errors.model import CredentialsValidateFailedError, InvokeError, InvokeServerUnavailableError
 
 from openrouter import http
-from openrouter.failures import failure_from_error_object, failure_from_response, failure_from_transport, to_dify_error
+from openrouter.failures import failure_from_error_object, failure_from_response, to_dify_error
 from openrouter.log import get_logger
 from openrouter.model_lookup import cached_list, find_model, suggest_ids
 from openrouter.pacing import send_paced
@@ -250,13 +249,7 @@ def invalid_embeddings_error(problem: InvalidEmbeddings, model: str, language: s
 def _send_batch(settings: Settings, model: str, payload: dict) -> EmbeddingsPage:
     """POST one batch and decode it, raising the plugin's Dify error for every failure."""
     response = http.post_json(settings, EMBEDDINGS_PATH, payload, model=model)
-    try:
-        body = response.content
-    except requests.RequestException as error:
-        failure = failure_from_transport(error, endpoint_url=settings.endpoint_url)
-        raise to_dify_error(failure, settings.language) from None
-    finally:
-        response.close()
+    body = http.read_body(response, settings)
 
     try:
         return parse_embeddings_body(body, len(payload["input"]))

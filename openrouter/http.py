@@ -101,6 +101,17 @@ def post_json(
     return response
 
 
+def read_body(response: requests.Response, settings: Settings) -> bytes:
+    """Read a whole success body and close the response, raising a Dify error if the transfer fails."""
+    try:
+        return response.content
+    except requests.RequestException as error:
+        failure = failure_from_transport(error, endpoint_url=settings.endpoint_url)
+        raise to_dify_error(failure, settings.language) from None
+    finally:
+        response.close()
+
+
 def get_json(settings: Settings, path: str, *, validating: bool = False, authorized: bool = True) -> object:
     """GET `endpoint_url + path` and return its decoded JSON, raising a Dify error on failure."""
     url = settings.endpoint_url + path

@@ -8,23 +8,15 @@ from dify_plugin import LargeLanguageModel
 from dify_plugin.entities.model import AIModelEntity
 from dify_plugin.entities.model.llm import LLMResult, LLMResultChunk
 from dify_plugin.entities.model.message import PromptMessage, PromptMessageTool
-from dify_plugin.errors.model import (
-    InvokeAuthorizationError,
-    InvokeBadRequestError,
-    InvokeConnectionError,
-    InvokeError,
-    InvokeRateLimitError,
-    InvokeServerUnavailableError,
-)
 
 from openrouter import chat
 from openrouter.chat_request import parse_fallback_models
-from openrouter.dify_errors import parameter_error, readable_error
+from openrouter.dify_errors import ReadableErrorsMixin, parameter_error, readable_error
 from openrouter.settings import read_language, read_settings
 from openrouter.tokens import estimate_messages_tokens, estimate_text_tokens
 
 
-class OpenRouterFreeLargeLanguageModel(LargeLanguageModel):
+class OpenRouterFreeLargeLanguageModel(ReadableErrorsMixin, LargeLanguageModel):
     def _invoke(
         self,
         model: str,
@@ -79,13 +71,6 @@ class OpenRouterFreeLargeLanguageModel(LargeLanguageModel):
             raise parameter_error("parameter_rejected", str(error), read_language(credentials)) from None
         return filtered
 
-    def _transform_invoke_error(self, error: Exception) -> InvokeError:
-        # The SDK's version prefixes "[models]" and replaces authorization messages with a
-        # fixed English sentence; the plugin's errors are already readable.
-        if isinstance(error, InvokeError):
-            return error
-        # Instances are created per request, so the language of this request's credentials.
-        return readable_error(error, getattr(self, "_language", "en_US"))
 
     def get_num_tokens(
         self,
@@ -109,15 +94,3 @@ class OpenRouterFreeLargeLanguageModel(LargeLanguageModel):
         from openrouter.credentials import customizable_model_schema
 
         return customizable_model_schema(model, credentials)
-
-    @property
-    def _invoke_error_mapping(self) -> dict[type[InvokeError], list[type[Exception]]]:
-        # Every error is translated before it leaves `_invoke`; this mapping only sorts the
-        # plugin's own Dify errors into themselves.
-        return {
-            InvokeConnectionError: [InvokeConnectionError],
-            InvokeServerUnavailableError: [InvokeServerUnavailableError],
-            InvokeRateLimitError: [InvokeRateLimitError],
-            InvokeAuthorizationError: [InvokeAuthorizationError],
-            InvokeBadRequestError: [InvokeBadRequestError],
-        }

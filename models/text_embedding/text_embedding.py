@@ -8,20 +8,12 @@ from collections.abc import Mapping
 from dify_plugin import TextEmbeddingModel
 from dify_plugin.entities.model import AIModelEntity, EmbeddingInputType, PriceType
 from dify_plugin.entities.model.text_embedding import EmbeddingUsage, TextEmbeddingResult
-from dify_plugin.errors.model import (
-    CredentialsValidateFailedError,
-    InvokeAuthorizationError,
-    InvokeBadRequestError,
-    InvokeConnectionError,
-    InvokeError,
-    InvokeRateLimitError,
-    InvokeServerUnavailableError,
-)
+from dify_plugin.errors.model import CredentialsValidateFailedError
 
 from openrouter import embeddings
 from openrouter.catalog import CatalogError, embedding_entity, fallback_embedding_entity
 from openrouter.credentials import OverrideError, read_overrides, validate_provider_credentials
-from openrouter.dify_errors import readable_error
+from openrouter.dify_errors import ReadableErrorsMixin, readable_error
 from openrouter.log import get_logger
 from openrouter.settings import CredentialsError, read_language, read_settings
 from openrouter.tokens import estimate_text_tokens
@@ -29,7 +21,7 @@ from openrouter.tokens import estimate_text_tokens
 logger = get_logger(__name__)
 
 
-class OpenRouterFreeTextEmbeddingModel(TextEmbeddingModel):
+class OpenRouterFreeTextEmbeddingModel(ReadableErrorsMixin, TextEmbeddingModel):
     def _invoke(
         self,
         model: str,
@@ -39,6 +31,7 @@ class OpenRouterFreeTextEmbeddingModel(TextEmbeddingModel):
         input_type: EmbeddingInputType = EmbeddingInputType.DOCUMENT,
     ) -> TextEmbeddingResult:
         language = read_language(credentials)
+        self._language = language
         try:
             settings = read_settings(credentials)
             entry = embeddings.find_embedding_model(settings, model)
@@ -72,12 +65,6 @@ class OpenRouterFreeTextEmbeddingModel(TextEmbeddingModel):
         # The SDK's GPT-2 counter downloads its tokenizer files, which fails in an air-gapped Dify.
         return [estimate_text_tokens(text) for text in texts]
 
-    def _transform_invoke_error(self, error: Exception) -> InvokeError:
-        # The SDK's version prefixes "[models]" and replaces authorization messages with a
-        # fixed English sentence, but the plugin's errors are already readable.
-        if isinstance(error, InvokeError):
-            return error
-        return readable_error(error, "en_US")
 
     def validate_credentials(self, model: str, credentials: Mapping) -> None:
         # Only the key is checked there, because openrouter.credentials checks ids against the
@@ -113,15 +100,3 @@ class OpenRouterFreeTextEmbeddingModel(TextEmbeddingModel):
         if context_size is not None:
             entity["model_properties"]["context_size"] = context_size
         return AIModelEntity(**entity)
-
-    @property
-    def _invoke_error_mapping(self) -> dict[type[InvokeError], list[type[Exception]]]:
-        # Every error is translated before it leaves `_invoke`, so this mapping only sorts the
-        # plugin's own Dify errors into themselves.
-        return {
-            InvokeConnectionError: [InvokeConnectionError],
-            InvokeServerUnavailableError: [InvokeServerUnavailableError],
-            InvokeRateLimitError: [InvokeRateLimitError],
-            InvokeAuthorizationError: [InvokeAuthorizationError],
-            InvokeBadRequestError: [InvokeBadRequestError],
-        }
