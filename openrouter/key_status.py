@@ -16,7 +16,8 @@ from dify_plugin.errors.model import CredentialsValidateFailedError, InvokeError
 from openrouter import http
 from openrouter.failures import Failure, FailureKind
 from openrouter.log import get_logger
-from openrouter.model_lookup import TimedCache, display_url, not_openrouter_body, not_openrouter_text
+from openrouter.not_openrouter import display_url, not_openrouter_body, not_openrouter_text
+from openrouter.timed_cache import TimedCache
 from openrouter.settings import DEFAULT_ENDPOINT_URL, Settings
 
 # `/auth/key` is the older path of the same endpoint, tried when `/key` returns 404.

@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import difflib
 import functools
-import threading
-import time
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 from dify_plugin.errors.model import InvokeError, InvokeServerUnavailableError
 
 from openrouter import http
 from openrouter.catalog import FREE_SUFFIX, is_free_variant
-from openrouter.failures import Failure, FailureKind, to_dify_error
+from openrouter.failures import Failure, to_dify_error
 from openrouter.log import get_logger
-from openrouter.settings import DEFAULT_ENDPOINT_URL, Settings
+from openrouter.not_openrouter import display_url, not_openrouter_body, not_openrouter_text
+from openrouter.settings import Settings
+from openrouter.timed_cache import TimedCache
 
 MODELS_PATH = "/models"
 LIST_TTL_S = 3600.0
@@ -42,136 +41,8 @@ SHIPPED_MODELS_DIR = Path(__file__).resolve().parent.parent / "models" / "llm"
 
 logger = get_logger(__name__)
 
-_MISSING = object()
-
-
-class TimedCache:
-    """A thread-safe in-memory cache that loads each key on demand and keeps it for ttl_s.
-
-    `clock` returns seconds and is only compared with itself, so tests can pass a fake one.
-    """
-
-    def __init__(self, ttl_s: float, *, failure_ttl_s: float = 0.0, clock: Callable[[], float] = time.monotonic) -> None:
-        self.ttl_s = ttl_s
-        self.failure_ttl_s = failure_ttl_s
-        self.clock = clock
-        self._values: dict[Hashable, tuple[float, object]] = {}
-        self._failures: dict[Hashable, tuple[float, Exception]] = {}
-        self._key_locks: dict[Hashable, threading.Lock] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, load: Callable[[], object], *, max_age_s: float | None = None) -> object:
-        """Return the value of `key`, calling `load` when it is missing or older than max_age_s.
-
-        max_age_s defaults to ttl_s. When `load` raises, a stale value is returned if there is
-        one, and otherwise the error is raised again, without calling `load`, for failure_ttl_s.
-        Only one thread loads a given key at a time. The others wait and share its result.
-        """
-        max_age_s = self.ttl_s if max_age_s is None else max_age_s
-        value = self._fresh_value(key, max_age_s)
-        if value is not _MISSING:
-            return value
-
-        with self._lock_for(key):
-            # Another thread may have loaded the key while this one waited for the lock.
-            value = self._fresh_value(key, max_age_s)
-            if value is not _MISSING:
-                return value
-
-            with self._lock:
-                stored = self._values.get(key)
-                failed = self._failures.get(key)
-            if failed is not None and self.clock() - failed[0] < self.failure_ttl_s:
-                if stored is not None:
-                    return stored[1]
-                raise failed[1]
-
-            try:
-                value = load()
-            except Exception as error:
-                with self._lock:
-                    self._failures[key] = (self.clock(), error)
-                if stored is not None:
-                    return stored[1]
-                raise
-
-            with self._lock:
-                self._values[key] = (self.clock(), value)
-                self._failures.pop(key, None)
-            return value
-
-    def age_s(self, key: Hashable) -> float | None:
-        """Return how long ago the stored value of `key` was loaded, or None if there is none."""
-        with self._lock:
-            stored = self._values.get(key)
-        return None if stored is None else self.clock() - stored[0]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
-            self._failures.clear()
-
-    def _fresh_value(self, key: Hashable, max_age_s: float) -> object:
-        with self._lock:
-            stored = self._values.get(key)
-        if stored is None or self.clock() - stored[0] >= max_age_s:
-            return _MISSING
-        return stored[1]
-
-    def _lock_for(self, key: Hashable) -> threading.Lock:
-        with self._lock:
-            return self._key_locks.setdefault(key, threading.Lock())
-
-
 # The process-wide cache of model lists. Tests replace its clock or call clear().
 model_lists = TimedCache(LIST_TTL_S, failure_ttl_s=FAILURE_TTL_S)
-
-
-# Messages for a server that responds, but not as the OpenRouter API does. `{url}` is the address
-# that was requested, without user info or query.
-NOT_OPENROUTER_MESSAGES = {
-    "json": {
-        "en_US": "{url} returned JSON without the \"data\" object that the OpenRouter API sends, so the API Base URL "
-        "probably does not point to OpenRouter. Check it. It is normally " + DEFAULT_ENDPOINT_URL + ".",
-        "zh_Hans": "{url} 返回的 JSON 中没有 OpenRouter API 应有的 data 对象，「API 地址」很可能没有指向 OpenRouter。"
-        "请检查该地址，通常应为 " + DEFAULT_ENDPOINT_URL + "。",
-    },
-    "html": {
-        "en_US": "{url} returned a web page (HTML) instead of an OpenRouter API response, so the API Base URL probably "
-        "points to a website, a login page or a proxy. Check it. It is normally " + DEFAULT_ENDPOINT_URL + ".",
-        "zh_Hans": "{url} 返回的是网页（HTML），而不是 OpenRouter API 的响应，「API 地址」可能指向了网站、登录页或代理。"
-        "请检查该地址，通常应为 " + DEFAULT_ENDPOINT_URL + "。",
-    },
-    "text": {
-        "en_US": "{url} returned a response that is not JSON, so the API Base URL probably does not point to "
-        "OpenRouter. Check it. It is normally " + DEFAULT_ENDPOINT_URL + ".",
-        "zh_Hans": "{url} 返回的内容不是 JSON，「API 地址」很可能没有指向 OpenRouter。"
-        "请检查该地址，通常应为 " + DEFAULT_ENDPOINT_URL + "。",
-    },
-}
-
-
-def display_url(url: str) -> str:
-    """Return url without user info, query or fragment, for messages and logs."""
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path, "", ""))
-
-
-def not_openrouter_text(body: str, url: str, language: str) -> str:
-    """Render the message for a response whose `body` ("json", "html", "text") is not OpenRouter's."""
-    templates = NOT_OPENROUTER_MESSAGES[body]
-    return templates.get(language, templates["en_US"]).format(url=display_url(url))
-
-
-def not_openrouter_body(failure: Failure | None) -> str | None:
-    """Return "html" or "text" when `failure` is a 2xx response that is not JSON, else None.
-
-    http.get_json raises such a response as HTML_RESPONSE or UNREADABLE_RESPONSE with no status,
-    because only statuses from 400 up are reported.
-    """
-    if failure is None or failure.status is not None:
-        return None
-    return {FailureKind.HTML_RESPONSE: "html", FailureKind.UNREADABLE_RESPONSE: "text"}.get(failure.kind)
 
 
 class ListUnavailable(Exception):

@@ -22,7 +22,9 @@ from dify_plugin.entities.model import AIModelEntity
 from dify_plugin.entities.model.provider import ModelProviderConfiguration
 
 from openrouter.catalog import CatalogError, file_name, free_variants, model_entity
-from tools.catalog import fetch_models_list, main, update_catalog
+from tools.catalog import main
+from tools.catalog_update import update_catalog
+from tools.model_lists import fetch_models_list
 
 MODELS_DIR = FIXTURES / "real" / "models"
 LIST_2026_06_16 = MODELS_DIR / "2026-06-16_chlnga-models-pie_openrouter-models.json"

@@ -16,7 +16,7 @@ import pytest
 from dify_plugin.entities.model import ModelPropertyKey
 from dify_plugin.errors.model import CredentialsValidateFailedError
 
-from openrouter import credentials, http, key_status, model_lookup
+from openrouter import credentials, http, key_status, model_lookup, model_overrides
 from openrouter.model_lookup import TimedCache
 from tests.conftest import FIXTURES
 from tests.helpers import FAKE_KEY, llm_model, provider_configuration
@@ -366,7 +366,7 @@ def test_model_form_declares_overrides():
     fields = {field.variable: field for field in provider_configuration().model_credential_schema.credential_form_schemas}
 
     assert fields["api_key"].required is True
-    for variable in credentials.OVERRIDE_FIELDS.values():
+    for variable in model_overrides.OVERRIDE_FIELDS.values():
         field = fields[variable]
         assert field.required is False, variable
         assert [(condition.variable, condition.value) for condition in field.show_on] == [("__model_type", "llm")], variable

@@ -26,18 +26,13 @@ from dify_plugin.entities.model.provider import ModelProviderConfiguration
 from dify_plugin.errors.model import InvokeAuthorizationError
 
 from openrouter import embeddings
-from openrouter.catalog import (
-    CatalogError,
-    embedding_entity,
-    fallback_embedding_entity,
-    file_name,
-    free_embedding_variants,
-)
+from openrouter.catalog import CatalogError, file_name
+from openrouter.embedding_catalog import embedding_entity, fallback_embedding_entity, free_embedding_variants
 from openrouter.embeddings import InvalidEmbeddings, build_embeddings_payload, embed_texts, parse_embeddings_body, split_batches
 from openrouter.settings import read_settings
 from openrouter.tokens import estimate_text_tokens
 from tools.catalog import main as catalog_main
-from tools.catalog import update_embedding_catalog
+from tools.catalog_update import update_embedding_catalog
 from tools.daemon import PluginProcess, model_request
 from tools.fake_openrouter import FakeOpenRouter, ReceivedRequest, Reply
 from tools.limited_openrouter import daily_limit_reply

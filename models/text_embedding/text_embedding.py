@@ -11,7 +11,8 @@ from dify_plugin.entities.model.text_embedding import EmbeddingUsage, TextEmbedd
 from dify_plugin.errors.model import CredentialsValidateFailedError
 
 from openrouter import embeddings
-from openrouter.catalog import CatalogError, embedding_entity, fallback_embedding_entity
+from openrouter.catalog_fields import CatalogError
+from openrouter.embedding_catalog import embedding_entity, fallback_embedding_entity
 from openrouter.credentials import OverrideError, read_overrides, validate_provider_credentials
 from openrouter.dify_errors import ReadableErrorsMixin, readable_error
 from openrouter.log import get_logger
