@@ -111,7 +111,7 @@ CATALOGUE: Mapping[str, Mapping[str, Message]] = {
              "OpenRouter 上该模型的服务商 {provider} 暂时限流。",
              "OpenRouter 上该模型的服务商暂时限流。"),
             "这是该免费模型所有用户共用的上游容量，并非你账户的额度用完了。",
-            ("请 {retry_in}重试，或换用其他免费模型。", "请稍后重试，或换用其他免费模型。"),
+            ("请在 {retry_in}重试，或换用其他免费模型。", "请稍后重试，或换用其他免费模型。"),
         ),
     },
     "capacity": {
@@ -124,7 +124,7 @@ CATALOGUE: Mapping[str, Mapping[str, Message]] = {
         "zh_Hans": (
             ("OpenRouter 上提供 {model} 的服务商目前全部满载。",
              "OpenRouter 上该模型的服务商目前全部满载。"),
-            ("请 {retry_in}重试。", "请稍后重试。"),
+            ("请在 {retry_in}重试。", "请稍后重试。"),
             "也可以改用 OpenRouter 建议的模型：{fallback_models}。",
         ),
     },
@@ -135,7 +135,7 @@ CATALOGUE: Mapping[str, Mapping[str, Message]] = {
         ),
         "zh_Hans": (
             "请求超出了 OpenRouter 的速率限制，已被拒绝。",
-            ("请 {retry_in}重试。", "限额{reset_in}重置。", "请稍等片刻再试。"),
+            ("请在 {retry_in}重试。", "限额{reset_in}重置。", "请稍等片刻再试。"),
         ),
     },
     "no_credits": {

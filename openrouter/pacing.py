@@ -148,14 +148,14 @@ def send_paced(
             wait_s = retry_wait_s(failure, attempt, now_s)
             if wait_s is None:
                 raise
-            if budget is not None and failure.kind is FailureKind.MINUTE_LIMIT:
-                # The budget now keeps this account's free requests waiting until the reset.
-                wait_s = 0.0
             if now_s + wait_s > deadline_s:
                 logger.info("Not retrying %s after %s: the wait of %.1f s is over the %.0f s maximum", model, failure.kind.value, wait_s, settings.max_wait_s)
                 raise _too_long(failure, wait_s, settings, now_s, sent=True) from None
             attempt += 1
             logger.info("Retrying %s after %s (attempt %d), waiting %.1f s", model, failure.kind.value, attempt, wait_s)
+            if budget is not None and failure.kind is FailureKind.MINUTE_LIMIT:
+                # The budget now keeps this account's free requests waiting until the reset.
+                continue
             if wait_s > 0:
                 clock.sleep(wait_s)
             continue

@@ -5,9 +5,16 @@ import dify_plugin  # noqa: F401
 import sys
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# Recorded OpenRouter exchanges, laid beside the project as ../shared in every checkout and in CI.
-FIXTURES = PROJECT_ROOT.parent / "shared" / "fixtures" / "openrouter"
+import pytest
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
+
+from tools.recordings import DEFAULT_FIXTURES, MISSING_FIXTURES_MESSAGE  # noqa: E402 - needs the path above
+
+# Recorded OpenRouter exchanges: shared/fixtures/openrouter beside the project, as in CI.
+FIXTURES = DEFAULT_FIXTURES
+
+if not FIXTURES.is_dir():
+    pytest.exit(MISSING_FIXTURES_MESSAGE, returncode=4)

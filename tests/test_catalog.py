@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import responses
 import yaml
-from conftest import FIXTURES, PROJECT_ROOT
+from tests.conftest import FIXTURES, PROJECT_ROOT
 from dify_plugin.entities.model import AIModelEntity
 from dify_plugin.entities.model.provider import ModelProviderConfiguration
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, PROJECT_ROOT
+from tests.conftest import FIXTURES, PROJECT_ROOT
 from dify_plugin.entities.model import AIModelEntity, EmbeddingInputType
 from dify_plugin.entities.model.provider import ModelProviderConfiguration
 from dify_plugin.errors.model import InvokeAuthorizationError

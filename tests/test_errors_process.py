@@ -8,14 +8,14 @@ import uuid
 
 import pytest
 
-from tests.helpers import PROJECT_ROOT
+from tests.conftest import FIXTURES
 from tools.daemon import PluginProcess, invoke_llm_request
 from tools.fake_openrouter import FakeOpenRouter, Reply
 from tools.limited_openrouter import daily_limit_reply
 from tools.recordings import real
 
 FREE = "openai/gpt-oss-20b:free"
-DOCUMENTED = PROJECT_ROOT.parent / "shared" / "fixtures" / "openrouter" / "documented" / "errors-and-key.json"
+DOCUMENTED = FIXTURES / "documented" / "errors-and-key.json"
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +162,7 @@ def test_connection_refused(plugin):
 
 @pytest.mark.parametrize("language", ["en_US", "zh_Hans"])
 def test_ended_free_variant_suggests_alternatives(plugin, language):
-    models_list = (PROJECT_ROOT.parent / "shared" / "fixtures" / "openrouter" / "real" / "models" / "2026-06-16_chlnga-models-pie_openrouter-models.json").read_bytes()
+    models_list = (FIXTURES / "real" / "models" / "2026-06-16_chlnga-models-pie_openrouter-models.json").read_bytes()
     # A server of its own: the plugin caches a failed models-list fetch per endpoint for a while.
     with FakeOpenRouter() as server:
         server.add("/models", Reply(headers={"content-type": "application/json"}, body=models_list), always=True)

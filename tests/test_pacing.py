@@ -411,3 +411,18 @@ def test_minute_limit_retry_over_bound():
     assert attempts == [1]
     assert "did not retry" in raised.value.description
     assert "45 s" in raised.value.description
+
+
+def test_zero_max_wait_names_reset_wait():
+    clock = VirtualClock()
+    reset_ms = int((clock.now + 25) * 1000)
+
+    def limited():
+        _raise_reply(minute_limit_reply(16, reset_ms))
+
+    with pytest.raises(InvokeRateLimitError) as raised:
+        send_paced(FREE, _settings(max_wait_s=0), limited, clock=clock, budgets=Budgets())
+
+    assert "the wait of 25 s" in raised.value.description
+    assert "maximum wait of 0 s" in raised.value.description
+    assert "the wait of 0 s" not in raised.value.description

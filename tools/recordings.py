@@ -10,12 +10,22 @@ through `Recording`.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-DEFAULT_FIXTURES = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "openrouter"
+# The recordings live outside the repository, in shared/fixtures/openrouter beside the project
+# folder (where CI lays them); OPENROUTER_FREE_FIXTURES points elsewhere.
+DEFAULT_FIXTURES = Path(
+    os.environ.get("OPENROUTER_FREE_FIXTURES")
+    or Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "openrouter"
+)
+MISSING_FIXTURES_MESSAGE = (
+    f"The recorded OpenRouter exchanges were not found at {DEFAULT_FIXTURES}. Place the shared/ "
+    "folder beside the project folder, or set OPENROUTER_FREE_FIXTURES to its fixtures/openrouter folder."
+)
 
 
 @dataclass(frozen=True)
@@ -154,6 +164,8 @@ def sse_events(body: bytes) -> list[str]:
 
 def real(relative: str, fixtures: Path = DEFAULT_FIXTURES) -> list[Recording]:
     """Load a recording below fixtures/openrouter/real by its relative path, in any format."""
+    if not fixtures.is_dir():
+        raise FileNotFoundError(MISSING_FIXTURES_MESSAGE)
     path = fixtures / "real" / relative
     if path.is_dir():
         return [load_sdk_fixture(path)]

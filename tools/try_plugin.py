@@ -35,7 +35,11 @@ def main() -> int:
         endpoint_url = os.environ.get("OPENROUTER_ENDPOINT_URL", "https://openrouter.ai/api/v1")
         print(f"Sending to {endpoint_url} as model {arguments.model}.", file=sys.stderr)
     else:
-        recording = real(RECORDED_STREAM)[0]
+        try:
+            recording = real(RECORDED_STREAM)[0]
+        except FileNotFoundError as error:
+            print(f"{error}\nSet OPENROUTER_API_KEY to send the prompt to OpenRouter instead.", file=sys.stderr)
+            return 2
         recorded_prompt = recording.request["messages"][-1]["content"]
         fake = FakeOpenRouter().start()
         # Replay the recorded reply in its recorded pieces, a little apart, so it visibly streams.
