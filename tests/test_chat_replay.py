@@ -349,3 +349,19 @@ def test_token_count_offline():
 
     assert output.returncode == 0, output.stderr
     assert int(output.stdout.strip()) > 0
+
+
+@responses.activate
+def test_limit_in_stream_before_text_retried():
+    import time
+
+    reset_ms = str(int(time.time() * 1000) - 1000)
+    limit_event = {"error": {"message": "Rate limit exceeded: free-models-per-min.", "code": 429, "metadata": {"headers": {"X-RateLimit-Limit": "20", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset_ms}}}}
+    responses.add(responses.POST, CHAT_URL, body=f"data: {json.dumps(limit_event)}\n\n", content_type="text/event-stream")
+    _register(real("cassettes/simonw-llm-openrouter/chat-completions_2025-08/test_prompt.yaml")[1])
+    own_key = credentials(BASE, api_key="sk-or-v1-in-stream-limit")
+
+    chunks = list(llm_model().invoke(TOOLS_MODEL, own_key, [UserPromptMessage(content="Hi")], {}, stream=True))
+
+    assert len(responses.calls) == 2
+    assert _text(chunks) == "Pebbles and Skipper."
