@@ -2,7 +2,7 @@
 
 The stand-in (tools/limited_openrouter.py) allows `limit` requests per window of `window_s`
 with OpenRouter's real 429 bodies and headers, and a daily cap. The plugin must follow the
-reset times it is told; the window here is 2 s, not a minute, so a run takes seconds.
+reset times that the 429s state. The window here is 2 s, not a minute, so a run takes seconds.
 """
 
 from __future__ import annotations

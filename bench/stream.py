@@ -48,7 +48,7 @@ def _chunked(parts: list[bytes]) -> bytes:
 
 
 class LoopbackServer:
-    """A minimal HTTP/1.1 server on 127.0.0.1 that answers every request with one prepared stream.
+    """A minimal HTTP/1.1 server on 127.0.0.1 that replies to every request with one prepared stream.
 
     In `paced` mode it sends a comment at once, the first content event after `pause_s`
     (recording when), and the rest after another pause: for first-chunk latency.

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from openrouter.catalog_fields import (
+    free_entries,
     FREE_SUFFIX,
     CatalogError,
     model_label,
@@ -115,23 +116,12 @@ def model_entity(model: Mapping, fetch_from: str = "predefined-model") -> dict:
 
 def free_variants(models_list: object) -> list[Mapping]:
     """Return the free variants of a decoded `GET /api/v1/models` body, in source order."""
-    if not isinstance(models_list, Mapping) or not isinstance(models_list.get("data"), list):
-        raise CatalogError("the models list must be a JSON object with a 'data' list")
-
-    free = []
-    for index, model in enumerate(models_list["data"]):
-        if not isinstance(model, Mapping) or not isinstance(model.get("id"), str):
-            raise CatalogError(f"entry {index} of 'data' is not a model object with a string 'id'")
-        if not model["id"].endswith(FREE_SUFFIX):
-            continue
-
-        # A `:free` id whose prices cannot be read is an error, not a paid model to skip.
-        for path in ("pricing.prompt", "pricing.completion"):
-            if parse_price(require_field(model, path)) is None:
-                raise CatalogError(f"model {model['id']!r}: field {path!r} is not a number")
-        if is_free_variant(model):
-            free.append(model)
-    return free
+    return free_entries(
+        models_list,
+        list_name="models list",
+        price_paths=("pricing.prompt", "pricing.completion"),
+        is_free=is_free_variant,
+    )
 
 
 def file_name(model_id: str) -> str:

@@ -6,7 +6,7 @@ malformed. The module is pure and uses only the standard library.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -74,3 +74,30 @@ def model_label(model: Mapping) -> str:
     if not isinstance(name, str) or not name.strip():
         raise CatalogError(f"model {model.get('id')!r}: field 'name' must be a non-empty string")
     return " ".join(name.split())
+
+
+def free_entries(
+    models_list: object, *, list_name: str, price_paths: tuple[str, ...], is_free: Callable[[Mapping], bool]
+) -> list[Mapping]:
+    """Return the entries of a decoded models-list body that `is_free` accepts, in source order.
+
+    Raises CatalogError for a body without a `data` list, an entry without a string id, or a
+    `:free` id whose prices at `price_paths` cannot be read: that is an error, not a paid
+    model to skip.
+    """
+    if not isinstance(models_list, Mapping) or not isinstance(models_list.get("data"), list):
+        raise CatalogError(f"the {list_name} must be a JSON object with a 'data' list")
+
+    free = []
+    for index, model in enumerate(models_list["data"]):
+        if not isinstance(model, Mapping) or not isinstance(model.get("id"), str):
+            raise CatalogError(f"entry {index} of 'data' is not a model object with a string 'id'")
+        if not model["id"].endswith(FREE_SUFFIX):
+            continue
+
+        for path in price_paths:
+            if parse_price(require_field(model, path)) is None:
+                raise CatalogError(f"model {model['id']!r}: field {path!r} is not a number")
+        if is_free(model):
+            free.append(model)
+    return free

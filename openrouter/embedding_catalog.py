@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from openrouter.catalog_fields import (
+    free_entries,
     FREE_SUFFIX,
     CatalogError,
     model_label,
@@ -43,22 +44,12 @@ def is_free_embedding_variant(model: Mapping) -> bool:
 
 def free_embedding_variants(models_list: object) -> list[Mapping]:
     """Return the free variants of a decoded `GET /api/v1/embeddings/models` body, in source order."""
-    if not isinstance(models_list, Mapping) or not isinstance(models_list.get("data"), list):
-        raise CatalogError("the embedding models list must be a JSON object with a 'data' list")
-
-    free = []
-    for index, model in enumerate(models_list["data"]):
-        if not isinstance(model, Mapping) or not isinstance(model.get("id"), str):
-            raise CatalogError(f"entry {index} of 'data' is not a model object with a string 'id'")
-        if not model["id"].endswith(FREE_SUFFIX):
-            continue
-
-        # A `:free` id whose price cannot be read is an error, not a paid model to skip.
-        if parse_price(require_field(model, "pricing.prompt")) is None:
-            raise CatalogError(f"model {model['id']!r}: field 'pricing.prompt' is not a number")
-        if is_free_embedding_variant(model):
-            free.append(model)
-    return free
+    return free_entries(
+        models_list,
+        list_name="embedding models list",
+        price_paths=("pricing.prompt",),
+        is_free=is_free_embedding_variant,
+    )
 
 
 def embedding_pricing(model: Mapping) -> dict:

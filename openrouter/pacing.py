@@ -2,7 +2,7 @@
 
 `send_paced` wraps one call to OpenRouter (`send`). For free models it takes a slot from the
 account's budget first. A per-minute, per-model, upstream-busy or capacity 429 that arrives
-before any text reached Dify is waited out and retried; every other failure, a spent day and
+before any text reached Dify is waited out and retried. Every other failure, a spent day and
 anything after streamed text is raised at once. The whole wait of one request (slots and
 retries together) stays within the `max_wait_seconds` credential.
 """
@@ -76,8 +76,8 @@ def retry_wait_s(failure: Failure, attempt: int, now_s: float) -> float | None:
 def _too_long(failure: Failure, wait_s: float, settings: Settings, now_s: float, *, sent: bool) -> Exception:
     """Build the error for a wait past `max_wait_seconds`: the limit's own message, plus the wait.
 
-    `sent` tells the message whether OpenRouter already refused this request (no retry) or
-    the plugin kept it back (not sent).
+    `sent` selects the sentence: OpenRouter already refused this request (no retry), or the
+    plugin kept it back (not sent).
     """
     wait_whole_s = math.ceil(wait_s)
     max_wait = settings.max_wait_s

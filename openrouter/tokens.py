@@ -1,4 +1,4 @@
-"""Offline token estimates, for when Dify asks before a request or a response carries no usage.
+"""Offline token estimates, for counts Dify requests before sending and for responses without usage.
 
 The SDK's default counter loads the GPT-2 tokenizer files from the internet on first use,
 which fails in an air-gapped Dify. OpenRouter's free models use many different tokenizers

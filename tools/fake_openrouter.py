@@ -129,7 +129,7 @@ class FakeOpenRouter:
         self._server: _Server | None = None
 
     def add(self, path: str, reply: Reply | Responder, *, always: bool = False) -> FakeOpenRouter:
-        """Queue `reply` for the next request to `path`; with always=True, answer every request."""
+        """Queue `reply` for the next request to `path`; with always=True, reply to every request."""
         with self._lock:
             if always:
                 self._defaults[path] = reply

@@ -1,9 +1,13 @@
 """Load recorded OpenRouter exchanges into one shape, whatever tool recorded them.
 
-The recordings come in four formats: VCR cassettes (request and response body as a string),
-pydantic-ai cassettes (a `parsed_body` instead of a string), Polly.js HAR files, and the
-OpenRouter AI SDK's fixture folders (`response.meta.json` plus `response.json` or an event list
-in `response.jsonl`). Tests, the fake server, `make try` and the benchmark all replay them
+The recordings come in four formats:
+- VCR cassettes, with the request and response body as a string;
+- pydantic-ai cassettes, with a `parsed_body` instead of a string;
+- Polly.js HAR files;
+- the OpenRouter AI SDK's fixture folders: `response.meta.json` plus `response.json`, or an
+  event list in `response.jsonl`.
+
+Tests, the fake server, `make try` and the benchmark all replay them
 through `Recording`.
 """
 

@@ -73,7 +73,7 @@ def _print_session(plugin: PluginProcess, session_id: str) -> int:
             if message["type"] == "error":
                 return 1
     except TimeoutError:
-        print("\nNo answer from the plugin within 300 s.", file=sys.stderr)
+        print("\nThe plugin sent no message for 300 s, so this run stopped waiting.", file=sys.stderr)
         return 1
     return 0
 
