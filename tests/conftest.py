@@ -18,3 +18,13 @@ FIXTURES = DEFAULT_FIXTURES
 
 if not FIXTURES.is_dir():
     pytest.exit(MISSING_FIXTURES_MESSAGE, returncode=4)
+
+
+@pytest.fixture(scope="module")
+def plugin():
+    """The real plugin process, started once per test module and spoken to over stdio."""
+    from tools.daemon import PluginProcess
+
+    with PluginProcess() as process:
+        process.wait_declared()
+        yield process

@@ -64,3 +64,15 @@ def last_usage(events: list[str]) -> dict:
         if payload != "[DONE]" and "usage" in (document := json.loads(payload)):
             usage = document["usage"] or usage
     return usage
+
+
+def assert_readable(description: str) -> None:
+    """Check a message as Dify shows it: OpenRouter named first, no JSON, markup, traceback or secret."""
+    first_sentence = description.split("。")[0].split(". ")[0]
+    assert "OpenRouter" in first_sentence or "OpenRouter" in description[:80]
+    assert not description.startswith("[")
+    assert "{\"" not in description
+    assert "<html" not in description.lower()
+    assert "Traceback" not in description
+    assert "sk-or-v1-" not in description
+    assert "user_" not in description

@@ -20,7 +20,7 @@ from openrouter import credentials, http, key_status, model_lookup, model_overri
 from openrouter.model_lookup import TimedCache
 from tests.conftest import FIXTURES
 from tests.helpers import FAKE_KEY, llm_model, provider_configuration
-from tools.daemon import PluginProcess, model_request, provider_validation_request
+from tools.daemon import model_request, provider_validation_request
 from tools.fake_openrouter import FakeOpenRouter, Reply
 
 MODELS_2026_06 = FIXTURES / "real" / "models" / "2026-06-16_chlnga-models-pie_openrouter-models.json"
@@ -489,13 +489,6 @@ def test_schema_without_key_still_built(fake):
 
 
 # Through the real plugin process
-
-
-@pytest.fixture(scope="module")
-def plugin():
-    with PluginProcess() as process:
-        process.wait_declared()
-        yield process
 
 
 def test_process_provider_validation(plugin, own_fake):

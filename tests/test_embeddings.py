@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 from tests.conftest import FIXTURES, PROJECT_ROOT
+from tests.helpers import assert_readable
 from dify_plugin.entities.model import AIModelEntity, EmbeddingInputType
 from dify_plugin.entities.model.provider import ModelProviderConfiguration
 from dify_plugin.errors.model import InvokeAuthorizationError
@@ -33,7 +34,7 @@ from openrouter.settings import read_settings
 from openrouter.tokens import estimate_text_tokens
 from tools.catalog import main as catalog_main
 from tools.catalog_update import update_embedding_catalog
-from tools.daemon import PluginProcess, model_request
+from tools.daemon import model_request
 from tools.fake_openrouter import FakeOpenRouter, ReceivedRequest, Reply
 from tools.limited_openrouter import daily_limit_reply
 from tools.recordings import real
@@ -314,13 +315,6 @@ def fake():
         yield server
 
 
-@pytest.fixture(scope="module")
-def plugin():
-    with PluginProcess() as process:
-        process.wait_declared()
-        yield process
-
-
 def _credentials(fake: FakeOpenRouter, language: str = "en_US") -> dict:
     # A new key per call: the plugin keeps per-account limit state between requests.
     return {"api_key": f"sk-or-v1-{uuid.uuid4().hex}", "endpoint_url": fake.url, "error_language": language, "max_wait_seconds": "0"}
@@ -338,14 +332,6 @@ def _embed(plugin, fake, model: str, texts: list[str], input_type: str = "docume
 def _error(result) -> tuple[str, str]:
     assert result.error is not None, result.messages
     return result.error["error_type"], result.error["args"]["description"]
-
-
-def _assert_readable(description: str) -> None:
-    assert not description.startswith("[")
-    assert "{\"" not in description
-    assert "<html" not in description.lower()
-    assert "Traceback" not in description
-    assert "sk-or-v1-" not in description
 
 
 def test_process_recorded_embeddings(plugin, fake):
@@ -502,7 +488,7 @@ def test_process_daily_quota(plugin, fake, language):
     error_type, description = _error(_embed(plugin, fake, TYPED_FREE, ["text-1"], language=language))
 
     assert error_type == "InvokeRateLimitError"
-    _assert_readable(description)
+    assert_readable(description)
     assert "00:00 UTC" in description
     if language == "zh_Hans":
         assert "今日免费额度已用完" in description
@@ -517,7 +503,7 @@ def test_process_invalid_key(plugin, fake, language):
     error_type, description = _error(_embed(plugin, fake, PAID, ["Hello"], language=language))
 
     assert error_type == "InvokeAuthorizationError"
-    _assert_readable(description)
+    assert_readable(description)
     assert "Incorrect model credentials provided" not in description
     assert "User not found." in description
 
@@ -530,7 +516,7 @@ def test_process_html_bad_gateway(plugin, fake, language):
     error_type, description = _error(_embed(plugin, fake, PAID, ["Hello"], language=language))
 
     assert error_type == "InvokeServerUnavailableError"
-    _assert_readable(description)
+    assert_readable(description)
     assert "502" in description
     assert "HTML" in description
 
@@ -542,7 +528,7 @@ def test_process_error_object_in_200(plugin, fake):
     error_type, description = _error(_embed(plugin, fake, PAID, ["Hello"]))
 
     assert error_type == "InvokeServerUnavailableError"
-    _assert_readable(description)
+    assert_readable(description)
     assert "upstream failed" in description
 
 
@@ -552,7 +538,7 @@ def test_process_non_json_200(plugin, fake):
     error_type, description = _error(_embed(plugin, fake, PAID, ["Hello"]))
 
     assert error_type == "InvokeServerUnavailableError"
-    _assert_readable(description)
+    assert_readable(description)
     assert "not JSON" in description
 
 
@@ -563,7 +549,7 @@ def test_process_vector_count_readable(plugin, fake, language, sentence):
     error_type, description = _error(_embed(plugin, fake, PAID, ["Hello", "World"], language=language))
 
     assert error_type == "InvokeServerUnavailableError"
-    _assert_readable(description)
+    assert_readable(description)
     assert sentence in description
 
 

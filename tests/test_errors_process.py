@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from tests.conftest import FIXTURES
+from tests.helpers import assert_readable
 from tools.daemon import PluginProcess, invoke_llm_request
 from tools.fake_openrouter import FakeOpenRouter, Reply
 from tools.limited_openrouter import daily_limit_reply
@@ -22,13 +23,6 @@ DOCUMENTED = FIXTURES / "documented" / "errors-and-key.json"
 def fake():
     with FakeOpenRouter() as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def plugin():
-    with PluginProcess() as process:
-        process.wait_declared()
-        yield process
 
 
 def _documented(kind: str) -> dict:
@@ -49,16 +43,6 @@ def _error(plugin: PluginProcess, fake: FakeOpenRouter, language: str, *, stream
     return result, result.error["error_type"], result.error["args"]["description"]
 
 
-def _assert_readable(description: str) -> None:
-    assert "OpenRouter" in description.split("。")[0].split(". ")[0] or "OpenRouter" in description[:80]
-    assert not description.startswith("[")
-    assert "{\"" not in description
-    assert "<html" not in description.lower()
-    assert "Traceback" not in description
-    assert "sk-or-v1-" not in description
-    assert "user_" not in description
-
-
 @pytest.mark.parametrize("language", ["en_US", "zh_Hans"])
 def test_daily_quota(plugin, fake, language):
     midnight_ms = (int(time.time() // 86400) + 1) * 86400 * 1000
@@ -67,7 +51,7 @@ def test_daily_quota(plugin, fake, language):
     _, error_type, description = _error(plugin, fake, language)
 
     assert error_type == "InvokeRateLimitError"
-    _assert_readable(description)
+    assert_readable(description)
     assert "50" in description
     assert "00:00 UTC" in description
     assert "1000" in description
@@ -89,7 +73,7 @@ def test_per_minute_limit(plugin, fake, language):
     _, error_type, description = _error(plugin, fake, language)
 
     assert error_type == "InvokeRateLimitError"
-    _assert_readable(description)
+    assert_readable(description)
     assert "16" in description
     assert ("per-minute" in description) if language == "en_US" else ("每分钟" in description)
 
@@ -101,7 +85,7 @@ def test_upstream_busy(plugin, fake, language):
     _, error_type, description = _error(plugin, fake, language, model="google/gemini-2.0-flash-exp:free")
 
     assert error_type == "InvokeRateLimitError"
-    _assert_readable(description)
+    assert_readable(description)
     assert "Google" in description
     assert ("not your account" in description) if language == "en_US" else ("并非你账户" in description)
 
@@ -114,7 +98,7 @@ def test_error_after_partial_text(plugin, fake, language):
 
     assert result.text.startswith("<think>\nWe need")
     assert error_type == "InvokeBadRequestError"
-    _assert_readable(description)
+    assert_readable(description)
     assert "Token limit reached" in description
 
 
@@ -126,7 +110,7 @@ def test_html_bad_gateway(plugin, fake, language):
     _, error_type, description = _error(plugin, fake, language, stream=False)
 
     assert error_type == "InvokeServerUnavailableError"
-    _assert_readable(description)
+    assert_readable(description)
     assert "502" in description
 
 
@@ -137,7 +121,7 @@ def test_invalid_key_not_generic(plugin, fake, language):
     _, error_type, description = _error(plugin, fake, language)
 
     assert error_type == "InvokeAuthorizationError"
-    _assert_readable(description)
+    assert_readable(description)
     assert "Incorrect model credentials provided" not in description
     assert "User not found." in description
 
@@ -171,7 +155,7 @@ def test_ended_free_variant_suggests_alternatives(plugin, language):
         _, error_type, description = _error(plugin, server, language, model="openai/gpt-oss-20b:free")
 
     assert error_type == "InvokeBadRequestError"
-    _assert_readable(description)
+    assert_readable(description)
     assert "openai/gpt-oss-20b" in description
     assert "openai/gpt-oss-120b:free" in description
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from tests.helpers import FAKE_KEY, PROJECT_ROOT, expected_text, last_usage
-from tools.daemon import PluginProcess, invoke_llm_request, model_request
+from tools.daemon import invoke_llm_request, model_request
 from tools.fake_openrouter import FakeOpenRouter, ReceivedRequest, Reply
 from tools.recordings import real, sse_events
 
@@ -20,13 +20,6 @@ MODEL = "openai/gpt-oss-20b:free"
 def fake():
     with FakeOpenRouter() as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def plugin():
-    with PluginProcess() as process:
-        process.wait_declared()
-        yield process
 
 
 def _credentials(fake: FakeOpenRouter, **extra: str) -> dict:
