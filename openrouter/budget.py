@@ -29,6 +29,8 @@ ASSUMED_WINDOW_S = 60.0
 # Shortest and longest window lengths accepted as learned; anything else is noise.
 MIN_WINDOW_S = 0.5
 MAX_WINDOW_S = 3600.0
+# The shortest hold after a per-minute 429, even when its reset time has already passed here.
+MIN_HOLD_S = 1.0
 # How often a request waiting for another request's HTTP status checks again.
 STATUS_POLL_S = 0.02
 # OpenRouter's router that picks among free models; it draws on the same free quota.
@@ -45,10 +47,11 @@ class TicketKind(Enum):
     PROBE = "probe"  # past the allowance while the window length is unknown
 
 
-@dataclass(frozen=True)
+@dataclass
 class Ticket:
     kind: TicketKind
     admitted_at_s: float
+    released: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,8 +126,14 @@ class AccountBudget:
             return Decision(wait_s=window_end - now_s, limit_failure=self.limit_failure)
 
     def release(self, ticket: Ticket) -> None:
-        """Mark a ticket's request as finished (any outcome); call exactly once per ticket."""
+        """Mark a ticket's request as answered: its HTTP status is known, or it failed.
+
+        Safe to call more than once: only the first call counts.
+        """
         with self._lock:
+            if ticket.released:
+                return
+            ticket.released = True
             if ticket.kind is TicketKind.UNKNOWN_LIMIT:
                 self.unknown_in_flight = max(0, self.unknown_in_flight - 1)
             elif ticket.kind is TicketKind.PROBE:
@@ -145,14 +154,19 @@ class AccountBudget:
                 return
             if failure.kind is not FailureKind.MINUTE_LIMIT or not failure.reset_at_ms:
                 return
-            reset_s = failure.reset_at_ms / 1000
-            if self.last_reset_s is not None and reset_s > self.last_reset_s:
-                learned = reset_s - self.last_reset_s
-                if MIN_WINDOW_S <= learned <= MAX_WINDOW_S:
-                    self.window_s = learned if self.window_s is None else min(self.window_s, learned)
-            if self.last_reset_s is None or reset_s > self.last_reset_s:
-                self.last_reset_s = reset_s
-                self.window_start_s = max(reset_s, now_s if self.window_start_s is None else reset_s)
+            reported_reset_s = failure.reset_at_ms / 1000
+            # Only a reset in the future says where the windows lie; one in the past comes from
+            # clock skew between this machine and OpenRouter.
+            if reported_reset_s > now_s:
+                if self.last_reset_s is not None and reported_reset_s > self.last_reset_s:
+                    learned = reported_reset_s - self.last_reset_s
+                    if MIN_WINDOW_S <= learned <= MAX_WINDOW_S:
+                        self.window_s = learned if self.window_s is None else min(self.window_s, learned)
+                self.last_reset_s = max(self.last_reset_s or 0.0, reported_reset_s)
+            # A 429 means no slot right now, so hold for at least MIN_HOLD_S whatever the reset says.
+            hold_until_s = max(reported_reset_s, now_s + MIN_HOLD_S)
+            if self.window_start_s is None or hold_until_s > self.window_start_s:
+                self.window_start_s = hold_until_s
                 self.admitted_in_window = 0
                 self.probe_in_flight = False
             if failure.limit:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+from http.client import HTTPException
 from collections.abc import Generator, Sequence
 
 import requests
+import urllib3
 from dify_plugin.entities.model.llm import LLMResult, LLMResultChunk
 from dify_plugin.entities.model.message import PromptMessage, PromptMessageTool
 from dify_plugin.errors.model import InvokeError
@@ -21,11 +24,15 @@ from openrouter.failures import (
 )
 from openrouter.failure_context import with_known_facts
 from openrouter.log import get_logger
-from openrouter.pacing import send_paced
+from openrouter.pacing import send_paced, status_received
 from openrouter.settings import Settings
 from openrouter.stream_reader import payload_batches
 
 logger = get_logger(__name__)
+
+# What reading a stream can raise when the connection fails: requests wraps only some of
+# urllib3's and http.client's errors, and a body read with read1 raises them unwrapped.
+TRANSPORT_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, HTTPException, OSError)
 
 
 def _error_event_error(event: ErrorEvent, settings: Settings, model: str) -> Exception:
@@ -51,16 +58,17 @@ def stream_completion(
     """Yield Dify chunks from an open SSE response, ending with finish reason and usage."""
     stream = ChatStream(model, usage_factory)
     try:
-        for batch in payload_batches(response):
-            try:
-                chunk, error_event = stream.take(batch)
-            except UnreadableEvent as event:
-                raise _unreadable_error(event, response, settings) from None
-            if chunk is not None:
-                yield chunk
-            if error_event is not None:
-                raise _error_event_error(error_event, settings, model) from None
-    except requests.RequestException as error:
+        with contextlib.closing(payload_batches(response)) as batches:
+            for batch in batches:
+                try:
+                    chunk, error_event = stream.take(batch)
+                except UnreadableEvent as event:
+                    raise _unreadable_error(event, response, settings) from None
+                if chunk is not None:
+                    yield chunk
+                if error_event is not None:
+                    raise _error_event_error(error_event, settings, model) from None
+    except TRANSPORT_ERRORS as error:
         failure = failure_from_transport(error, endpoint_url=settings.endpoint_url)
         raised = to_dify_error(failure, settings.language)
         raised.text_sent = stream.text_sent
@@ -112,9 +120,11 @@ def complete(
 
     def post() -> requests.Response:
         try:
-            return http.post_json(settings, "/chat/completions", payload, model=model)
+            response = http.post_json(settings, "/chat/completions", payload, model=model)
         except InvokeError as error:
             raise with_known_facts(error, settings, model) from None
+        status_received()
+        return response
 
     def send_blocking() -> LLMResult:
         return blocking_completion(post(), settings, model, usage_factory)

@@ -39,6 +39,16 @@ class UnreadableEvent(Exception):
         self.payload = payload
 
 
+def _error_object(document: dict) -> dict | None:
+    """Return the `error` of a body or event as an object; a bare string becomes its message."""
+    error = document.get("error")
+    if isinstance(error, dict):
+        return error
+    if isinstance(error, str) and error.strip():
+        return {"message": error}
+    return None
+
+
 @dataclass
 class _ToolCallParts:
     id: str = ""
@@ -95,8 +105,9 @@ class ChatStream:
                 raise UnreadableEvent(payload) from None
             if not isinstance(event, dict):
                 raise UnreadableEvent(payload)
-            if isinstance(event.get("error"), dict):
-                error = ErrorEvent(event["error"], self.text_sent or bool(pieces))
+            error_object = _error_object(event)
+            if error_object is not None:
+                error = ErrorEvent(error_object, self.text_sent or bool(pieces))
                 break
             self._take_event(event, pieces)
         return self._chunk(pieces), error
@@ -128,7 +139,11 @@ class ChatStream:
         if content:
             pieces.append(content)
         for call in delta.get("tool_calls") or ():
-            index = call.get("index", len(self._tool_parts))
+            if not isinstance(call, dict):
+                continue
+            index = call.get("index")
+            if not isinstance(index, int):
+                index = len(self._tool_parts)
             parts = self._tool_parts.setdefault(index, _ToolCallParts())
             if call.get("id"):
                 parts.id = call["id"]
@@ -184,8 +199,9 @@ def blocking_result(body: bytes, model: str, usage_factory: UsageFactory) -> tup
         raise UnreadableEvent(text) from None
     if not isinstance(document, dict):
         raise UnreadableEvent(text)
-    if isinstance(document.get("error"), dict):
-        raise ErrorEvent(document["error"], False)
+    error_object = _error_object(document)
+    if error_object is not None:
+        raise ErrorEvent(error_object, False)
 
     choices = document.get("choices") or [{}]
     message = (choices[0] or {}).get("message") or {}

@@ -23,7 +23,7 @@ from openrouter import http
 from openrouter.failures import failure_from_error_object, failure_from_response, to_dify_error
 from openrouter.log import get_logger
 from openrouter.model_lookup import cached_list, find_model, suggest_ids
-from openrouter.pacing import send_paced
+from openrouter.pacing import send_paced, status_received
 from openrouter.settings import Settings
 from openrouter.tokens import estimate_text_tokens
 
@@ -249,6 +249,7 @@ def invalid_embeddings_error(problem: InvalidEmbeddings, model: str, language: s
 def _send_batch(settings: Settings, model: str, payload: dict) -> EmbeddingsPage:
     """POST one batch and decode it, raising the plugin's Dify error for every failure."""
     response = http.post_json(settings, EMBEDDINGS_PATH, payload, model=model)
+    status_received()
     body = http.read_body(response, settings)
 
     try:

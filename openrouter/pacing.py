@@ -9,7 +9,9 @@ retries together) stays within the `max_wait_seconds` credential.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
+import functools
 import math
 import os
 import time
@@ -38,6 +40,9 @@ RETRIED_KINDS = frozenset(
 # Growing waits for an upstream-busy 429 that names no reset time.
 BACKOFF_START_S = 2.0
 BACKOFF_FACTOR = 2.0
+# Retries of one request, at most; each failed attempt counts towards OpenRouter's daily quota.
+MAX_RETRIES = 4
+MIN_RETRY_WAIT_S = 1.0
 # A per-model limit with no reset time is a per-minute limit.
 PER_MINUTE_FALLBACK_S = 60.0
 # OPENROUTER_FREE_PACING=off sends every request straight through, with no budget, waits or
@@ -59,18 +64,27 @@ class Clock:
 
 SYSTEM_CLOCK = Clock()
 
+# Releases the budget ticket of the request that the current context is sending, if any.
+_status_gate: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar("status_gate", default=None)
+
 
 def retry_wait_s(failure: Failure, attempt: int, now_s: float) -> float | None:
-    """Return how long to wait before retrying after `failure`, or None if it is not retried."""
-    if failure.kind not in RETRIED_KINDS:
+    """Return how long to wait before retrying after `failure`, or None if it is not retried.
+
+    The wait is at least MIN_RETRY_WAIT_S: a reset time that has already passed here (clock
+    skew) must not turn into an immediate retry loop.
+    """
+    if failure.kind not in RETRIED_KINDS or attempt >= MAX_RETRIES:
         return None
     if failure.retry_after_s is not None:
-        return max(0.0, failure.retry_after_s)
-    if failure.reset_at_ms is not None:
-        return max(0.0, failure.reset_at_ms / 1000 - now_s)
-    if failure.kind is FailureKind.MODEL_DEMAND_LIMIT:
-        return PER_MINUTE_FALLBACK_S
-    return BACKOFF_START_S * BACKOFF_FACTOR**attempt
+        wait_s = failure.retry_after_s
+    elif failure.reset_at_ms is not None:
+        wait_s = failure.reset_at_ms / 1000 - now_s
+    elif failure.kind is FailureKind.MODEL_DEMAND_LIMIT:
+        wait_s = PER_MINUTE_FALLBACK_S
+    else:
+        wait_s = BACKOFF_START_S * BACKOFF_FACTOR**attempt
+    return max(MIN_RETRY_WAIT_S, wait_s)
 
 
 def _too_long(failure: Failure, wait_s: float, settings: Settings, now_s: float, *, sent: bool) -> Exception:
@@ -96,15 +110,21 @@ def _admit(budget: AccountBudget, model: str, settings: Settings, clock: Clock, 
 
     `retrying` is true when OpenRouter already refused an earlier attempt of this request.
     """
+    may_wait = settings.max_wait_s > 0
     while True:
         now_s = clock.time()
-        decision = budget.decide(now_s, may_wait=settings.max_wait_s > 0)
+        decision = budget.decide(now_s, may_wait=may_wait)
         if decision.ticket is not None:
             return decision.ticket
         if decision.day_spent is not None:
             logger.info("Refused %s without sending: the daily free quota is spent", model)
             raise to_dify_error(decision.day_spent, settings.language)
         wait_s = decision.wait_s
+        if now_s + wait_s > deadline_s and decision.limit_failure is None and budget.limit is None:
+            # Only another request's pending HTTP status holds this one back, not a known
+            # limit, so send it rather than fail.
+            may_wait = False
+            continue
         if now_s + wait_s > deadline_s:
             failure = decision.limit_failure or Failure(kind=FailureKind.MINUTE_LIMIT, model=model)
             logger.info("Refused %s without sending: the next free slot is %.1f s away, over the %.0f s maximum wait", model, wait_s, settings.max_wait_s)
@@ -134,12 +154,11 @@ def send_paced(
     attempt = 0
     while True:
         ticket = _admit(budget, model, settings, clock, deadline_s, retrying=attempt > 0) if budget else None
+        gate = _status_gate.set(functools.partial(budget.release, ticket) if ticket else None)
         try:
             result = send()
         except Exception as error:
             failure: Failure | None = getattr(error, "failure", None)
-            if ticket is not None:
-                budget.release(ticket)
             if failure is None or getattr(error, "text_sent", False):
                 raise
             now_s = clock.time()
@@ -151,15 +170,31 @@ def send_paced(
             if now_s + wait_s > deadline_s:
                 logger.info("Not retrying %s after %s: the wait of %.1f s is over the %.0f s maximum", model, failure.kind.value, wait_s, settings.max_wait_s)
                 raise _too_long(failure, wait_s, settings, now_s, sent=True) from None
-            attempt += 1
-            logger.info("Retrying %s after %s (attempt %d), waiting %.1f s", model, failure.kind.value, attempt, wait_s)
-            if budget is not None and failure.kind is FailureKind.MINUTE_LIMIT:
-                # The budget now keeps this account's free requests waiting until the reset.
-                continue
-            if wait_s > 0:
-                clock.sleep(wait_s)
+        else:
+            if budget is not None:
+                budget.record_success()
+            return result
+        finally:
+            # Also on BaseException (a gevent Timeout, a killed greenlet): a ticket kept
+            # would hold back every later free request of the account.
+            _status_gate.reset(gate)
+            if ticket is not None:
+                budget.release(ticket)
+
+        attempt += 1
+        logger.info("Retrying %s after %s (attempt %d), waiting %.1f s", model, failure.kind.value, attempt, wait_s)
+        if budget is not None and failure.kind is FailureKind.MINUTE_LIMIT:
+            # The budget now keeps this account's free requests waiting until the reset.
             continue
-        if ticket is not None:
-            budget.release(ticket)
-            budget.record_success()
-        return result
+        clock.sleep(wait_s)
+
+
+def status_received() -> None:
+    """Tell the budget that the current request's HTTP status is known (call after a 2xx).
+
+    Until a limit is known, free requests go out one at a time until each one's status is
+    known; a stream or a long body need not hold the next request back while it is read.
+    """
+    release = _status_gate.get()
+    if release is not None:
+        release()

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_ENDPOINT_URL = "https://openrouter.ai/api/v1"
 DEFAULT_MAX_WAIT_S = 30.0
+# Request paths a pasted URL may end with, longest first so "/embeddings/models" is not cut
+# as "/models".
+REQUEST_PATHS = ("/embeddings/models", "/chat/completions", "/completions", "/embeddings", "/auth/key", "/models", "/key")
 LANGUAGES = ("en_US", "zh_Hans")
 
 
@@ -90,16 +94,24 @@ def clean_endpoint_url(raw: object) -> str:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return DEFAULT_ENDPOINT_URL
     if not isinstance(raw, str):
-        raise CredentialsError("endpoint_url_invalid", str(raw))
-    url = raw.strip().rstrip("/")
-    parts = urlsplit(url)
+        raise CredentialsError("endpoint_url_invalid", _shown_value(str(raw)))
+    parts = urlsplit(raw.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise CredentialsError("endpoint_url_invalid", url)
+        raise CredentialsError("endpoint_url_invalid", _shown_value(raw.strip()))
+    # Query, fragment and user info are dropped: requests append a path to this base.
+    url = urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path.rstrip("/"), "", ""))
     # A pasted full request URL is cut back to the API base.
-    for suffix in ("/chat/completions", "/completions", "/embeddings", "/models", "/key"):
+    for suffix in REQUEST_PATHS:
         if url.endswith(suffix):
             url = url[: -len(suffix)]
+            break
     return url
+
+
+def _shown_value(value: str) -> str:
+    """Return a rejected URL value fit for a message: a key or password in it is masked."""
+    value = re.sub(r"sk-[A-Za-z0-9_-]+", "sk-***", value)
+    return re.sub(r"//[^/@]*@", "//***@", value)
 
 
 def clean_max_wait(raw: object) -> float:

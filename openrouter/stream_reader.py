@@ -28,12 +28,32 @@ _END = _EndOfStream()
 
 
 def _read_some(response: requests.Response) -> bytes:
-    """Return the bytes available now (at least one), or b"" at the end of the body."""
+    """Return the decoded bytes available now (at least one), or b"" at the end of the body.
+
+    requests opens the body without content decoding, so a gzip-compressed stream (from a
+    proxy, say) is decoded here.
+    """
     raw = response.raw
     read1 = getattr(raw, "read1", None)
     if read1 is not None:
-        return read1(READ_SIZE)
-    return raw.read(READ_SIZE)
+        return read1(READ_SIZE, decode_content=True)
+    return raw.read(READ_SIZE, decode_content=True)
+
+
+def _stop_reading(response: requests.Response) -> None:
+    """Wake a read blocked on the socket, so the pump ends and closes the response itself.
+
+    Closing the response from the consumer instead would collide with the pump's blocked
+    read on the same buffered file (both run on one thread under gevent).
+    """
+    shutdown = getattr(response.raw, "shutdown", None)
+    if shutdown is None:
+        return
+    try:
+        shutdown()
+    except (OSError, ValueError, RuntimeError):
+        # No socket to shut down: the body is already complete or the connection released.
+        pass
 
 
 def _pump(response: requests.Response, batches: queue.SimpleQueue, stopped: threading.Event) -> None:
@@ -53,13 +73,15 @@ def _pump(response: requests.Response, batches: queue.SimpleQueue, stopped: thre
         batches.put(_END)
     except BaseException as error:  # handed to the consumer, which raises or ignores it
         batches.put(error)
+    finally:
+        response.close()
 
 
 def payload_batches(response: requests.Response) -> Iterator[list[str]]:
     """Yield lists of SSE `data` payloads, each list holding all that arrived since the last.
 
     Raises the transport exception the reader met (for example a read timeout or a reset
-    connection). Closing the generator closes the response, which ends the reader.
+    connection). Closing the generator stops the reader, which then closes the response.
     """
     batches: queue.SimpleQueue = queue.SimpleQueue()
     stopped = threading.Event()
@@ -87,5 +109,6 @@ def payload_batches(response: requests.Response) -> Iterator[list[str]]:
             if isinstance(ending, BaseException):
                 raise ending
     finally:
-        stopped.set()
-        response.close()
+        if reader.is_alive():
+            stopped.set()
+            _stop_reading(response)

@@ -365,3 +365,68 @@ def test_limit_in_stream_before_text_retried():
 
     assert len(responses.calls) == 2
     assert _text(chunks) == "Pebbles and Skipper."
+
+
+@responses.activate
+def test_tool_call_null_index():
+    events = [
+        {"choices": [{"delta": {"tool_calls": [{"index": None, "id": "a", "function": {"name": "lookup", "arguments": "{}"}}]}}]},
+        {"choices": [{"delta": {}, "finish_reason": "tool_calls"}]},
+    ]
+    body = "".join(f"data: {json.dumps(event)}\n\n" for event in events) + "data: [DONE]\n\n"
+    responses.add(responses.POST, CHAT_URL, body=body, content_type="text/event-stream")
+
+    calls = _invoke()[-1].delta.message.tool_calls
+
+    assert [call.function.name for call in calls] == ["lookup"]
+
+
+@responses.activate
+def test_string_error_in_body():
+    responses.add(responses.POST, CHAT_URL, json={"error": "Internal error, please retry"}, status=200)
+
+    with pytest.raises(Exception) as raised:
+        _invoke(stream=False)
+
+    assert "Internal error, please retry" in raised.value.description
+
+
+@responses.activate
+def test_gzip_stream_decoded():
+    import gzip
+
+    recording = real("cassettes/simonw-llm-openrouter/chat-completions_2025-08/test_prompt.yaml")[1]
+    responses.add(
+        responses.POST,
+        CHAT_URL,
+        body=gzip.compress(recording.body),
+        content_type="text/event-stream",
+        headers={"Content-Encoding": "gzip"},
+    )
+
+    assert _text(_invoke()) == expected_text(sse_events(recording.body))
+
+
+@pytest.mark.parametrize(
+    "pasted, expected",
+    [
+        ("https://openrouter.ai/api/v1?x=1", "https://openrouter.ai/api/v1"),
+        ("https://openrouter.ai/api/v1/embeddings/models", "https://openrouter.ai/api/v1"),
+        ("https://user:secret@openrouter.ai/api/v1/chat/completions/", "https://openrouter.ai/api/v1"),
+        ("  https://openrouter.ai/api/v1/  ", "https://openrouter.ai/api/v1"),
+    ],
+)
+def test_endpoint_url_cleaned(pasted, expected):
+    from openrouter.settings import clean_endpoint_url
+
+    assert clean_endpoint_url(pasted) == expected
+
+
+def test_endpoint_error_hides_key():
+    from openrouter.settings import CredentialsError, clean_endpoint_url
+
+    with pytest.raises(CredentialsError) as raised:
+        clean_endpoint_url(FAKE_KEY)
+
+    assert FAKE_KEY not in raised.value.render("en_US")
+    assert FAKE_KEY[10:30] not in raised.value.render("zh_Hans")

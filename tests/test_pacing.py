@@ -426,3 +426,73 @@ def test_zero_max_wait_names_reset_wait():
     assert "the wait of 25 s" in raised.value.description
     assert "maximum wait of 0 s" in raised.value.description
     assert "the wait of 0 s" not in raised.value.description
+
+
+def test_past_reset_no_retry_loop():
+    clock = VirtualClock()
+    attempts = []
+
+    def always_limited():
+        attempts.append(clock.now)
+        # The reset lies 5 s in the past on this machine's clock (clock skew).
+        _raise_reply(minute_limit_reply(20, int((clock.now - 5) * 1000)))
+
+    with pytest.raises(InvokeRateLimitError) as raised:
+        send_paced(FREE, _settings(max_wait_s=30), always_limited, clock=clock, budgets=Budgets())
+
+    assert len(attempts) <= 5
+    assert all(later - earlier >= 1.0 for earlier, later in zip(attempts, attempts[1:]))
+    assert "the wait of 0 s" not in raised.value.description
+
+
+def test_base_exception_releases_ticket():
+    clock = VirtualClock()
+    budgets = Budgets()
+    settings = _settings()
+
+    class Cancelled(BaseException):
+        pass
+
+    def cancelled():
+        raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        send_paced(FREE, settings, cancelled, clock=clock, budgets=budgets)
+
+    assert budgets.for_account(settings.account_id).unknown_in_flight == 0
+    assert send_paced(FREE, settings, lambda: "next", clock=clock, budgets=budgets) == "next"
+    assert clock.slept == []
+
+
+def test_status_known_frees_next_request():
+    from openrouter.pacing import status_received
+
+    clock = VirtualClock()
+    budgets = Budgets()
+    settings = _settings(max_wait_s=1)
+    inner = []
+
+    def long_body():
+        status_received()
+        # While this request's body is still being read, another one starts.
+        inner.append(send_paced(FREE, settings, lambda: "second", clock=clock, budgets=budgets))
+        return "first"
+
+    assert send_paced(FREE, settings, long_body, clock=clock, budgets=budgets) == "first"
+    assert inner == ["second"]
+    assert clock.slept == []
+
+
+def test_pending_status_past_deadline_sends():
+    clock = VirtualClock()
+    budgets = Budgets()
+    settings = _settings(max_wait_s=0.5)
+    inner = []
+
+    def no_status_yet():
+        inner.append(send_paced(FREE, settings, lambda: "second", clock=clock, budgets=budgets))
+        return "first"
+
+    assert send_paced(FREE, settings, no_status_yet, clock=clock, budgets=budgets) == "first"
+    assert inner == ["second"]
+    assert sum(clock.slept) <= 0.5 + 0.05
