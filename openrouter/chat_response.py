@@ -15,6 +15,7 @@ from dify_plugin.entities.model.llm import LLMResult, LLMResultChunk, LLMResultC
 from dify_plugin.entities.model.message import AssistantPromptMessage
 
 from openrouter.sse import DONE
+from openrouter.tokens import estimate_text_tokens
 
 THINK_OPEN = "<think>\n"
 THINK_CLOSE = "\n</think>\n\n"
@@ -86,6 +87,8 @@ class ChatStream:
         self._tool_parts: dict[int, _ToolCallParts] = {}
         self._usage: dict | None = None
         self._chunk_index = 0
+        # The text handed to Dify, for an estimate when the stream carries no usage.
+        self._sent_text: list[str] = []
 
     def take(self, payloads: list[str]) -> tuple[LLMResultChunk | None, ErrorEvent | None]:
         """Return one chunk with all the text of `payloads` (None if they carry none).
@@ -157,7 +160,9 @@ class ChatStream:
         if not pieces:
             return None
         self.text_sent = True
-        return self._make_chunk("".join(pieces))
+        text = "".join(pieces)
+        self._sent_text.append(text)
+        return self._make_chunk(text)
 
     def _make_chunk(self, text: str, *, final: bool = False) -> LLMResultChunk:
         message = AssistantPromptMessage(content=text, tool_calls=_tool_calls(self._tool_parts) if final else [])
@@ -173,8 +178,10 @@ class ChatStream:
         return self.done or self.finish_reason is not None
 
     def usage(self) -> LLMUsage:
-        usage = self._usage or {}
-        return self._usage_factory(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0))
+        """Return the stream's usage; without a usage chunk, the completion tokens are estimated."""
+        if self._usage is None:
+            return self._usage_factory(0, estimate_text_tokens("".join(self._sent_text)))
+        return self._usage_factory(int(self._usage.get("prompt_tokens") or 0), int(self._usage.get("completion_tokens") or 0))
 
     def final_chunk(self) -> LLMResultChunk:
         """Return the closing chunk: any open `<think>` closed, tool calls, finish reason, usage."""

@@ -430,3 +430,15 @@ def test_endpoint_error_hides_key():
 
     assert FAKE_KEY not in raised.value.render("en_US")
     assert FAKE_KEY[10:30] not in raised.value.render("zh_Hans")
+
+
+@responses.activate
+def test_usage_estimated_without_usage_chunk():
+    events = [{"choices": [{"delta": {"content": "Four words in here"}}]}, {"choices": [{"delta": {}, "finish_reason": "stop"}]}]
+    body = "".join(f"data: {json.dumps(event)}\n\n" for event in events)
+    responses.add(responses.POST, CHAT_URL, body=body, content_type="text/event-stream")
+
+    usage = _invoke(prompt_messages=[UserPromptMessage(content="A prompt of some length")])[-1].delta.usage
+
+    assert usage.completion_tokens > 0
+    assert usage.prompt_tokens > 0

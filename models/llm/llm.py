@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Generator, Mapping
 
 from dify_plugin import LargeLanguageModel
 from dify_plugin.entities.model import AIModelEntity
-from dify_plugin.entities.model.llm import LLMResult, LLMResultChunk
+from dify_plugin.entities.model.llm import LLMResult, LLMResultChunk, LLMUsage
 from dify_plugin.entities.model.message import PromptMessage, PromptMessageTool
 
 from openrouter import chat
@@ -43,7 +44,7 @@ class OpenRouterFreeLargeLanguageModel(ReadableErrorsMixin, LargeLanguageModel):
                 stop,
                 stream,
                 user,
-                usage_factory=lambda prompt, completion: self._calc_response_usage(model, credentials, prompt, completion),
+                usage_factory=functools.partial(self._usage, model, credentials, prompt_messages, tools),
                 fallback_models=fallback_models,
             )
         except Exception as error:
@@ -51,6 +52,21 @@ class OpenRouterFreeLargeLanguageModel(ReadableErrorsMixin, LargeLanguageModel):
         if isinstance(result, LLMResult):
             return result
         return self._readable_stream(result, language)
+
+    def _usage(
+        self,
+        model: str,
+        credentials: dict,
+        prompt_messages: list[PromptMessage],
+        tools: list[PromptMessageTool] | None,
+        prompt_tokens: int,
+        completion_tokens: int,
+    ) -> LLMUsage:
+        # A reply without usage (a stream cut before its usage chunk) reports 0 prompt tokens,
+        # which the offline estimate replaces.
+        if prompt_tokens == 0 and prompt_messages:
+            prompt_tokens = self.get_num_tokens(model, credentials, prompt_messages, tools)
+        return self._calc_response_usage(model, credentials, prompt_tokens, completion_tokens)
 
     @staticmethod
     def _readable_stream(
