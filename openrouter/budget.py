@@ -126,7 +126,7 @@ class AccountBudget:
             return Decision(wait_s=window_end - now_s, limit_failure=self.limit_failure)
 
     def release(self, ticket: Ticket) -> None:
-        """Mark a ticket's request as answered: its HTTP status is known, or it failed.
+        """Mark a ticket's request as done with the slot: its HTTP status is known, or it failed.
 
         Safe to call more than once: only the first call counts.
         """
@@ -155,7 +155,7 @@ class AccountBudget:
             if failure.kind is not FailureKind.MINUTE_LIMIT or not failure.reset_at_ms:
                 return
             reported_reset_s = failure.reset_at_ms / 1000
-            # Only a reset in the future says where the windows lie; one in the past comes from
+            # Only a reset in the future shows where the windows lie. One in the past comes from
             # clock skew between this machine and OpenRouter.
             if reported_reset_s > now_s:
                 if self.last_reset_s is not None and reported_reset_s > self.last_reset_s:
@@ -163,7 +163,7 @@ class AccountBudget:
                     if MIN_WINDOW_S <= learned <= MAX_WINDOW_S:
                         self.window_s = learned if self.window_s is None else min(self.window_s, learned)
                 self.last_reset_s = max(self.last_reset_s or 0.0, reported_reset_s)
-            # A 429 means no slot right now, so hold for at least MIN_HOLD_S whatever the reset says.
+            # A 429 means no slot right now, so hold for at least MIN_HOLD_S whatever the reset time.
             hold_until_s = max(reported_reset_s, now_s + MIN_HOLD_S)
             if self.window_start_s is None or hold_until_s > self.window_start_s:
                 self.window_start_s = hold_until_s

@@ -30,8 +30,8 @@ from openrouter.stream_reader import payload_batches
 
 logger = get_logger(__name__)
 
-# What reading a stream can raise when the connection fails: requests wraps only some of
-# urllib3's and http.client's errors, and a body read with read1 raises them unwrapped.
+# Exceptions that reading a stream raises when the connection fails. requests wraps only some
+# of urllib3's and http.client's errors, and a body read with read1 raises them unwrapped.
 TRANSPORT_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, HTTPException, OSError)
 
 

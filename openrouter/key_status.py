@@ -230,7 +230,7 @@ def daily_quota_facts(settings: Settings) -> dict[str, int]:
     Call it only after a chat request failed with DAILY_QUOTA, to complete that message, and never
     for every chat request. It makes at most one `GET /key` per account and endpoint every
     DAILY_FACTS_TTL_S, whether that succeeds or not. Counts that OpenRouter did not return are
-    left out, and any failure returns {}. Never raises.
+    left out, and any exception during the look-up returns {} instead of propagating.
     """
     # NOTE: the look-up uses http.LOOKUP_TIMEOUT_S, so a /key that hangs delays the error
     # message by up to that read timeout.

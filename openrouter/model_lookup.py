@@ -157,7 +157,7 @@ def suggest_ids(model_id: str, entries: Sequence[Mapping], limit: int = 3) -> li
 def free_alternatives(settings: Settings, model_id: str, *, limit: int = 3) -> list[str]:
     """Return up to `limit` current free variants in place of model_id, most similar id first.
 
-    Uses the cached models list. Never raises: returns [] when the list cannot be had.
+    Uses the cached models list, and returns [] instead of raising when the list cannot be had.
     """
     try:
         entries = cached_list(settings, MODELS_PATH)

@@ -121,7 +121,7 @@ def _admit(budget: AccountBudget, model: str, settings: Settings, clock: Clock, 
             raise to_dify_error(decision.day_spent, settings.language)
         wait_s = decision.wait_s
         if now_s + wait_s > deadline_s and decision.limit_failure is None and budget.limit is None:
-            # Only another request's pending HTTP status holds this one back, not a known
+            # Only another request's pending HTTP status keeps this one waiting, not a known
             # limit, so send it rather than fail.
             may_wait = False
             continue
@@ -193,7 +193,7 @@ def status_received() -> None:
     """Tell the budget that the current request's HTTP status is known (call after a 2xx).
 
     Until a limit is known, free requests go out one at a time until each one's status is
-    known; a stream or a long body need not hold the next request back while it is read.
+    known. So a stream or a long body does not keep the next request waiting while it is read.
     """
     release = _status_gate.get()
     if release is not None:

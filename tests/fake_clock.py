@@ -44,3 +44,13 @@ class VirtualClock:
         if self._sleeping and len(self._sleeping) >= self._participants:
             self.now = max(self.now, min(self._sleeping))
             self._condition.notify_all()
+
+
+class ManualClock:
+    """A monotonic-style clock (a callable returning seconds) that moves only when a test sets `now_s`."""
+
+    def __init__(self) -> None:
+        self.now_s = 1000.0
+
+    def __call__(self) -> float:
+        return self.now_s

@@ -15,24 +15,17 @@ from openrouter.catalog import model_entity
 from openrouter.model_lookup import TimedCache, cached_list, find_model, free_alternatives, shipped_entry, suggest_ids
 from openrouter.settings import Settings
 from tests.conftest import FIXTURES
+from tests.fake_clock import ManualClock
 from tests.helpers import FAKE_KEY
 from tools.fake_openrouter import FakeOpenRouter, Reply
 
 MODELS_2026_06 = FIXTURES / "real" / "models" / "2026-06-16_chlnga-models-pie_openrouter-models.json"
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now_s = 1000.0
-
-    def __call__(self) -> float:
-        return self.now_s
-
-
 @pytest.fixture
 def clock(monkeypatch):
     """A fresh process-wide list cache whose time moves only when the test advances it."""
-    fake_clock = FakeClock()
+    fake_clock = ManualClock()
     monkeypatch.setattr(model_lookup, "model_lists", TimedCache(model_lookup.LIST_TTL_S, failure_ttl_s=model_lookup.FAILURE_TTL_S, clock=fake_clock))
     return fake_clock
 
@@ -66,7 +59,7 @@ def _closed_port_url() -> str:
 
 
 def test_cache_loads_once_within_ttl():
-    clock = FakeClock()
+    clock = ManualClock()
     cache = TimedCache(60.0, clock=clock)
     loads = []
 
@@ -80,7 +73,7 @@ def test_cache_loads_once_within_ttl():
 
 
 def test_cache_reloads_after_ttl():
-    clock = FakeClock()
+    clock = ManualClock()
     cache = TimedCache(60.0, clock=clock)
     cache.get("key", lambda: "old")
 
@@ -91,7 +84,7 @@ def test_cache_reloads_after_ttl():
 
 
 def test_cache_returns_stale_on_failure():
-    clock = FakeClock()
+    clock = ManualClock()
     cache = TimedCache(60.0, failure_ttl_s=30.0, clock=clock)
     cache.get("key", lambda: "old")
     clock.now_s += 61
@@ -103,7 +96,7 @@ def test_cache_returns_stale_on_failure():
 
 
 def test_cache_remembers_failure():
-    clock = FakeClock()
+    clock = ManualClock()
     cache = TimedCache(60.0, failure_ttl_s=30.0, clock=clock)
     calls = []
 

@@ -16,6 +16,7 @@ from openrouter.key_status import DailyRequests, daily_quota_facts, parse_key_da
 from openrouter.model_lookup import TimedCache
 from openrouter.settings import Settings
 from tests.conftest import FIXTURES
+from tests.fake_clock import ManualClock
 from tests.helpers import FAKE_KEY, PROJECT_ROOT
 from tools import quota
 from tools.fake_openrouter import FakeOpenRouter, Reply
@@ -25,14 +26,6 @@ KEY_INFO = next(entry for entry in DOCUMENTED if entry["kind"].startswith("key i
 DAILY_QUOTA = next(entry for entry in DOCUMENTED if entry["kind"] == "daily free quota, under 10 credits bought")
 # 2026-12-04 16:00 UTC, eight hours before the free-model counter resets.
 NOW_MS = 1_796_400_000_000
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now_s = 1000.0
-
-    def __call__(self) -> float:
-        return self.now_s
 
 
 @pytest.fixture
@@ -203,7 +196,7 @@ def test_parse_ignores_wrong_types():
 
 @pytest.fixture
 def clock(monkeypatch):
-    fake_clock = FakeClock()
+    fake_clock = ManualClock()
     monkeypatch.setattr(key_status, "daily_facts", TimedCache(key_status.DAILY_FACTS_TTL_S, clock=fake_clock))
     return fake_clock
 

@@ -2,7 +2,7 @@
 
 Used by the pacing tests and the limits benchmark with a FakeOpenRouter. Windows are fixed
 intervals of `window_s` from the moment the stand-in is created, so a short window lets a run
-take seconds; the plugin must follow the reset times the 429s state, not assume 60 s. The 429
+take seconds. The plugin must follow the reset times that the 429s state, not assume 60 s. The 429
 bodies and headers have the shape OpenRouter sends for `free-models-per-min` and
 `free-models-per-day`.
 """
